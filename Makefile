@@ -1,0 +1,43 @@
+# OAA-Shop — `make run` serves the app on demo data, `make test` runs the whole suite.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
+ADDRESS ?= $(or $(STREAMLIT_SERVER_ADDRESS),127.0.0.1)
+
+.PHONY: run test install lint typecheck check browser clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 oder neuer wird benötigt."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/oaa db upgrade
+	OAA_DEMO=$${OAA_DEMO:-1} $(BIN)/oaa demo seed --if-empty
+	OAA_DEMO=$${OAA_DEMO:-1} $(BIN)/streamlit run server.py --server.port $(PORT) --server.address $(ADDRESS)
+
+# Browser tests need a Chromium: Debian's at /usr/bin/chromium, else Playwright's own.
+browser: $(STAMP)
+	@if [ -x /usr/bin/chromium ] || [ -n "$$OAA_CHROMIUM" ]; then :; \
+	else echo "Kein Debian-Chromium gefunden: installiere Playwrights Chromium."; $(BIN)/playwright install chromium; fi
+
+test: $(STAMP) browser
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Accounts: registration, Freischaltung, login with lockout, web sessions, colleagues, tenant scoping."""

@@ -1,0 +1,125 @@
+"""KISA's Freischaltung: list pending registrations, approve or reject them with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from accounts.access import require_staff
+from accounts.actor import Actor
+from audit.log import record
+from core.errors import FieldErrors, NotFound
+from models import Municipality, MunicipalityStatus, RegistrationDecision, User, UserStatus
+
+
+@dataclass(frozen=True)
+class PendingRegistration:
+    """What KISA needs to decide on a registration."""
+
+    user_id: int
+    full_name: str
+    email: str
+    phone: str
+    position: str
+    municipality_name: str
+    ags: str
+    ars: str
+    leitweg_id: str
+    kreis: str
+    registered_at: datetime
+    is_demo: bool
+
+
+def list_pending(session: Session, *, actor: Actor) -> list[PendingRegistration]:
+    """Return the registrations waiting for a decision, oldest first."""
+    require_staff(actor)
+    rows = session.exec(
+        select(User, Municipality)
+        .join(Municipality, col(User.municipality_id) == col(Municipality.id))
+        .where(User.status == UserStatus.PENDING)
+        .order_by(col(User.created_at), col(User.id))
+    ).all()
+    return [
+        PendingRegistration(
+            user_id=u.id or 0,
+            full_name=u.full_name,
+            email=u.email,
+            phone=u.phone,
+            position=u.position,
+            municipality_name=m.name,
+            ags=m.ags,
+            ars=m.ars,
+            leitweg_id=m.leitweg_id or "",
+            kreis=m.kreis,
+            registered_at=u.created_at,
+            is_demo=u.is_demo,
+        )
+        for u, m in rows
+    ]
+
+
+def _pending_user(session: Session, user_id: int) -> tuple[User, Municipality]:
+    user = session.get(User, user_id)
+    if user is None or user.status != UserStatus.PENDING or user.municipality_id is None:
+        raise NotFound("Diese Registrierung wartet nicht (mehr) auf eine Entscheidung.")
+    municipality = session.get(Municipality, user.municipality_id)
+    assert municipality is not None
+    return user, municipality
+
+
+def approve(session: Session, *, actor: Actor, user_id: int) -> User:
+    """Activate the account and its municipality; record the decision."""
+    require_staff(actor)
+    user, municipality = _pending_user(session, user_id)
+    user.status = UserStatus.ACTIVE
+    user.version += 1
+    municipality.status = MunicipalityStatus.ACTIVE
+    session.add(RegistrationDecision(user_id=user_id, decided_by_id=actor.user_id, approved=True))
+    record(
+        session,
+        actor=actor,
+        action="registration.approved",
+        entity_type="user",
+        entity_id=user_id,
+        municipality_id=municipality.id,
+        details=f"Freigeschaltet: {user.full_name} ({user.email}) für {municipality.name}.",
+    )
+    session.flush()
+    return user
+
+
+def reject(session: Session, *, actor: Actor, user_id: int, reason: str) -> User:
+    """Refuse the registration with a reason the applicant will read; record the decision."""
+    require_staff(actor)
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise FieldErrors({"reason": "Bitte begründen Sie die Ablehnung (mindestens 10 Zeichen)."})
+    user, municipality = _pending_user(session, user_id)
+    user.status = UserStatus.REJECTED
+    user.version += 1
+    municipality.status = MunicipalityStatus.REJECTED
+    session.add(
+        RegistrationDecision(user_id=user_id, decided_by_id=actor.user_id, approved=False, reason=reason[:2000])
+    )
+    record(
+        session,
+        actor=actor,
+        action="registration.rejected",
+        entity_type="user",
+        entity_id=user_id,
+        municipality_id=municipality.id,
+        details=f"Abgelehnt: {user.full_name} ({user.email}) für {municipality.name}. Grund: {reason}",
+    )
+    session.flush()
+    return user
+
+
+def latest_decision(session: Session, *, user_id: int) -> RegistrationDecision | None:
+    """Return the last decision on a user's registration (the applicant sees its reason)."""
+    return session.exec(
+        select(RegistrationDecision)
+        .where(RegistrationDecision.user_id == user_id)
+        .order_by(col(RegistrationDecision.decided_at).desc(), col(RegistrationDecision.id).desc())
+    ).first()

@@ -1,0 +1,75 @@
+"""OAA-Shop: frame and router only — page config, login gate, role-based navigation, sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from accounts.actor import Actor
+from core.config import get_settings
+from models import Role, UserStatus
+from web import state
+from web.auth import emit_cookie_scripts, log_out, restore_login
+from web.errors import show_unexpected_error
+
+st.set_page_config(page_title="OAA-Shop – Online-Antragsassistenten für Amt24", page_icon="🏛️", layout="wide")
+
+
+def _page(file: str, title: str, icon: str, url_path: str, *, default: bool = False) -> st.Page:
+    return st.Page(f"pages/{file}", title=title, icon=icon, url_path=url_path, default=default)
+
+
+def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
+    """Return the pages this person may see, grouped for the sidebar; the first page is the landing page."""
+    if actor is None:
+        return [
+            _page("start.py", "Start", "🏠", "start", default=True),
+            _page("login.py", "Anmelden", "🔑", "anmelden"),
+            _page("register.py", "Registrieren", "📝", "registrieren"),
+            _page("invitation.py", "Einladung annehmen", "✉️", "einladung"),
+        ]
+    if actor.status != UserStatus.ACTIVE:
+        return [_page("start.py", "Status der Registrierung", "⏳", "start", default=True)]
+    start = _page("start.py", "Start", "🏠", "start", default=True)
+    if actor.role == Role.KOMMUNE:
+        return {"Übersicht": [start], "Meine Kommune": [_page("team.py", "Mein Team", "👥", "team")]}
+    return {
+        "Übersicht": [start],
+        "KISA": [
+            _page("approvals.py", "Freischaltungen", "✅", "freischaltungen"),
+            _page("audit_log.py", "Protokoll", "📜", "protokoll"),
+        ],
+    }
+
+
+def sidebar(actor: Actor | None) -> None:
+    """Show who is logged in, the logout button and the demo-mode note."""
+    with st.sidebar:
+        if get_settings().demo:
+            st.caption("🧪 Demomodus: alle Kommunen, Personen und Preise sind Beispieldaten.")
+        if actor is None:
+            return
+        st.markdown(f"**{actor.full_name}**  \n{actor.email}")
+        role_names = {Role.KOMMUNE: "Kommune", Role.KISA: "KISA", Role.ADMIN: "Administration"}
+        st.caption(f"Rolle: {role_names[actor.role]}")
+        if st.button("Abmelden", icon="🚪", width="stretch", key="sidebar_logout"):
+            log_out()
+            state.flash("Sie wurden abgemeldet.")
+            st.rerun()
+
+
+def main() -> None:
+    """Run one script pass: restore the login, build the navigation, run the chosen page."""
+    actor = restore_login()
+    emit_cookie_scripts()
+    message = state.pop_flash()
+    if message:
+        st.toast(message, icon="ℹ️")
+    navigation = st.navigation(pages_for(actor))
+    sidebar(actor)
+    navigation.run()
+
+
+try:
+    main()
+except Exception as exc:  # st.rerun/st.stop are BaseException and pass through
+    show_unexpected_error(exc)

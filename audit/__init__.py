@@ -1,0 +1,1 @@
+"""The audit log: recording actions and reading them back (staff only)."""

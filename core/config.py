@@ -1,0 +1,51 @@
+"""Application settings, read from the environment (prefix ``OAA_``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """All knobs an operator may turn; secrets come only from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="OAA_", env_file=".env", extra="ignore")
+
+    # Database: SQLite file under var/ by default, PostgreSQL when a URL points to one.
+    database_url: str = Field(default="")
+    sqlite_path: Path = PROJECT_ROOT / "var" / "oaa-shop.sqlite3"
+    sqlite_busy_timeout_ms: int = 15_000
+
+    # Demo mode: demo personas and sample data (the default for `make run`).
+    demo: bool = False
+
+    # Accounts and sessions.
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    invitation_valid_days: int = 7
+    # Secure flag of the session cookie: None = only when the request came over https.
+    cookie_secure: bool | None = None
+
+    # Argon2 parameters (argon2-cffi defaults follow RFC 9106's low-memory profile).
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65_536
+    argon2_parallelism: int = 4
+
+    def effective_database_url(self) -> str:
+        """Return the SQLAlchemy URL: the configured one, else the SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.sqlite_path}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (tests clear the cache to change them)."""
+    return Settings()

@@ -1,0 +1,66 @@
+"""Create and reset the demo story; touches only records marked as demo data."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, delete, select
+
+from accounts.passwords import hash_password
+from accounts.validation import normalise_phone
+from audit.log import record
+from core.clock import utcnow
+from models import AuditEvent, Municipality, MunicipalityStatus, RegistrationDecision, User, UserStatus, WebSession
+from models.user import Role
+from demo.personas import DEMO_PASSWORD, MUNICIPALITIES, PERSONAS
+from municipalities.keys import derive_ars
+
+
+def has_demo_data(session: Session) -> bool:
+    """Tell whether demo records exist."""
+    return session.exec(select(User.id).where(col(User.is_demo).is_(True))).first() is not None
+
+
+def seed_demo(session: Session) -> int:
+    """Create the sample municipalities and demo personas; return the number of personas."""
+    by_ags: dict[str, Municipality] = {}
+    for m in MUNICIPALITIES:
+        municipality = Municipality(
+            ags=m.ags, name=m.name, kreis=m.kreis, ars=derive_ars(m.ags), is_demo=True,
+            status=MunicipalityStatus.ACTIVE if m.active else MunicipalityStatus.PENDING,
+        )
+        session.add(municipality)
+        by_ags[m.ags] = municipality
+    session.flush()
+    password_hash = hash_password(DEMO_PASSWORD)
+    for p in PERSONAS:
+        phone, _ = normalise_phone(p.phone)
+        session.add(User(
+            email=p.email, full_name=p.full_name, phone=phone or "", role=p.role, position=p.position,
+            municipality_id=by_ags[p.municipality_ags].id if p.municipality_ags else None,
+            can_manage_team=p.can_manage_team,
+            status=UserStatus.PENDING if p.pending else UserStatus.ACTIVE,
+            password_hash=password_hash, is_demo=True,
+            authorised_confirmed_at=utcnow() if p.role == Role.KOMMUNE else None,
+        ))
+    session.flush()
+    record(session, action="demo.seeded", entity_type="demo", details="Demodaten (Beispieldaten) angelegt.")
+    return len(PERSONAS)
+
+
+def reset_demo(session: Session) -> int:
+    """Remove every demo record and seed the initial story again; real records stay untouched."""
+    demo_users = select(User.id).where(col(User.is_demo).is_(True))
+    demo_munis = select(Municipality.id).where(col(Municipality.is_demo).is_(True))
+    # Colleagues invited inside a demo municipality are demo data too.
+    session.exec(delete(WebSession).where(col(WebSession.user_id).in_(  # type: ignore[call-overload]
+        select(User.id).where(col(User.municipality_id).in_(demo_munis) | col(User.is_demo).is_(True)))))
+    session.exec(delete(RegistrationDecision).where(  # type: ignore[call-overload]
+        col(RegistrationDecision.user_id).in_(
+            select(User.id).where(col(User.municipality_id).in_(demo_munis) | col(User.is_demo).is_(True)))
+        | col(RegistrationDecision.decided_by_id).in_(demo_users)))
+    session.exec(delete(AuditEvent).where(  # type: ignore[call-overload]
+        col(AuditEvent.municipality_id).in_(demo_munis) | col(AuditEvent.actor_id).in_(demo_users)))
+    session.exec(delete(User).where(col(User.municipality_id).in_(demo_munis)))  # type: ignore[call-overload]
+    session.exec(delete(User).where(col(User.is_demo).is_(True)))  # type: ignore[call-overload]
+    session.exec(delete(Municipality).where(col(Municipality.is_demo).is_(True)))  # type: ignore[call-overload]
+    session.flush()
+    return seed_demo(session)

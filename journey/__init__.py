@@ -1,0 +1,1 @@
+"""The onboarding journey "In fünf Schritten zum Online-Antragsassistenten" as data."""

@@ -1,0 +1,64 @@
+"""KISA: pending registrations, approve or reject with a reason (Freischaltung)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from accounts.approval import approve, list_pending, reject
+from accounts.validation import format_phone
+from core.db import session_scope
+from core.errors import DomainError, FieldErrors
+from web.state import current_actor
+from web.text import fmt_datetime
+
+actor = current_actor()
+assert actor is not None
+st.title("Freischaltungen")
+st.caption("Registrierungen von Kommunen, die auf die Entscheidung von KISA warten – älteste zuerst.")
+
+with session_scope() as session:
+    pending = list_pending(session, actor=actor)
+
+message = st.session_state.pop("appr_message", None)
+if message:
+    st.success(message)
+
+if not pending:
+    st.info("Keine offenen Registrierungen. Neue Registrierungen erscheinen hier.", icon="✅")
+
+for item in pending:
+    with st.container(border=True):
+        head, when = st.columns([3, 1])
+        demo = " · Beispieldaten" if item.is_demo else ""
+        head.subheader(f"{item.municipality_name}{demo}")
+        when.caption(f"Eingang: {fmt_datetime(item.registered_at)}")
+        st.markdown(
+            f"**{item.full_name}** ({item.position})  \n"
+            f"✉️ {item.email} · ☎️ {format_phone(item.phone)}  \n"
+            f"AGS {item.ags} · ARS {item.ars} · Landkreis {item.kreis}"
+            + (f" · Leitweg-ID {item.leitweg_id}" if item.leitweg_id else "")
+        )
+        approve_col, reject_col = st.columns([1, 2])
+        if approve_col.button("Freischalten", key=f"appr_ok_{item.user_id}", type="primary", icon="✅"):
+            try:
+                with session_scope() as session:
+                    approve(session, actor=actor, user_id=item.user_id)
+            except DomainError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["appr_message"] = f"{item.municipality_name} ist freigeschaltet."
+                st.rerun()
+        with reject_col.popover("Ablehnen …", icon="🚫"):
+            reason = st.text_area("Begründung (die antragstellende Person liest sie)", key=f"appr_reason_{item.user_id}",
+                                  max_chars=2000)
+            if st.button("Ablehnung bestätigen", key=f"appr_no_{item.user_id}"):
+                try:
+                    with session_scope() as session:
+                        reject(session, actor=actor, user_id=item.user_id, reason=reason)
+                except FieldErrors as exc:
+                    st.error(exc.errors["reason"])
+                except DomainError as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["appr_message"] = f"Registrierung von {item.municipality_name} abgelehnt."
+                    st.rerun()

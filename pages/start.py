@@ -1,0 +1,58 @@
+"""Start page: what the shop does and the five steps to an online application assistant."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from accounts.approval import latest_decision
+from core.db import session_scope
+from journey.steps import STEPS
+from models import UserStatus
+from web.state import current_actor
+
+actor = current_actor()
+if actor is not None and actor.status == UserStatus.PENDING:
+    st.title("Ihre Registrierung wird geprüft")
+    st.info(
+        "Vielen Dank für Ihre Registrierung. Das KISA Team Antragsmanagement prüft Ihre Angaben und schaltet "
+        "Ihr Konto frei. Bis dahin können Sie noch nichts bestellen; Sie müssen nichts weiter tun.",
+        icon="⏳",
+    )
+elif actor is not None and actor.status == UserStatus.REJECTED:
+    with session_scope() as session:
+        decision = latest_decision(session, user_id=actor.user_id)
+    st.title("Ihre Registrierung wurde abgelehnt")
+    st.warning(
+        "KISA hat Ihre Registrierung nicht freigeschaltet. Begründung: "
+        + (decision.reason if decision else "–"),
+        icon="🚫",
+    )
+    st.caption("Fragen beantwortet das KISA Team Antragsmanagement: support.onlineantrag@kisa.it")
+st.header("In fünf Schritten zum Online-Antragsassistenten")
+if actor is None:
+    st.markdown(
+        "Mit dem **OAA-Shop** bringen sächsische Kommunen ihre Verwaltungsleistungen auf **Amt24** online: "
+        "fertige Online-Antragsassistenten (OAA) von KOMM24 und Sächsisch Direkt auswählen, bestellen, "
+        "gemeinsam konfigurieren, testen und live schalten – betreut von KISA, alles an einem Ort."
+    )
+    left, right = st.columns(2)
+    with left:
+        st.page_link("pages/login.py", label="Anmelden", icon="🔑")
+    with right:
+        st.page_link("pages/register.py", label="Kommune registrieren", icon="📝")
+elif actor.status == UserStatus.ACTIVE:
+    st.markdown(f"Willkommen, **{actor.full_name}**.")
+
+for step in STEPS:
+    with st.container(border=True):
+        head, meta = st.columns([3, 1])
+        head.subheader(f"{step.number}. {step.title}")
+        meta.caption(f"👤 {step.who}  \n⏱️ {step.duration}")
+        st.write(step.summary)
+        st.markdown("\n".join(f"- {item}" for item in step.details))
+
+st.caption(
+    "Nach dem Livegang unterstützt KISA weiter: technischer Support, Releases nach Änderungen durch "
+    "KOMM24 (z. B. Gesetzesänderungen), Anwenderunterstützung und Konfigurationsänderungen nach "
+    "Satzungsänderungen."
+)

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by app.py and the pages: session state, login, forms, errors. UI only."""

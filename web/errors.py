@@ -1,0 +1,28 @@
+"""Unexpected errors: a German message with an incident id for the user, the traceback for the log."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import streamlit as st
+
+log = logging.getLogger("oaa.errors")
+
+
+def new_incident_id() -> str:
+    """Return a short id the user can quote to KISA's support."""
+    return secrets.token_hex(4).upper()
+
+
+def show_unexpected_error(exc: BaseException) -> str:
+    """Log ``exc`` with a new incident id and show a German apology; return the id."""
+    incident = new_incident_id()
+    log.error("Vorfall %s: unerwarteter Fehler", incident, exc_info=exc)
+    st.error(
+        "Es ist ein unerwarteter Fehler aufgetreten. Ihre Eingaben wurden nicht verändert. "
+        f"Bitte versuchen Sie es erneut. Wenn der Fehler bleibt, nennen Sie dem KISA-Support die "
+        f"Vorgangsnummer **{incident}**.",
+        icon="⚠️",
+    )
+    return incident

@@ -1,0 +1,12 @@
+"""Small helpers for forms: show a field's German error right under the field."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def field_error(errors: dict[str, str], field: str) -> None:
+    """Show the message for ``field`` if there is one."""
+    message = errors.get(field)
+    if message:
+        st.error(message, icon="❗")

@@ -1,0 +1,15 @@
+"""German formatting of dates and numbers for display, in one place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    """Format a UTC timestamp in German local time, e.g. ``29.11.2026, 14:05 Uhr``."""
+    if value is None:
+        return "–"
+    return value.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M Uhr")
