@@ -11,7 +11,7 @@ from web import state
 from web.auth import emit_cookie_scripts, log_out, restore_login
 from web.errors import show_unexpected_error
 
-st.set_page_config(page_title="OAA-Shop – Online-Antragsassistenten für Amt24", page_icon="🏛️", layout="wide")
+st.set_page_config(page_title="OAA-Shop – Online-Antragsassistenten für Amt24", page_icon=":material/account_balance:", layout="wide")
 
 
 def _page(file: str, title: str, icon: str, url_path: str, *, default: bool = False) -> st.Page:
@@ -22,21 +22,21 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
     """Return the pages this person may see, grouped for the sidebar; the first page is the landing page."""
     if actor is None:
         return [
-            _page("start.py", "Start", "🏠", "start", default=True),
-            _page("login.py", "Anmelden", "🔑", "anmelden"),
-            _page("register.py", "Registrieren", "📝", "registrieren"),
-            _page("invitation.py", "Einladung annehmen", "✉️", "einladung"),
+            _page("start.py", "Start", ":material/home:", "start", default=True),
+            _page("login.py", "Anmelden", ":material/login:", "anmelden"),
+            _page("register.py", "Registrieren", ":material/how_to_reg:", "registrieren"),
+            _page("invitation.py", "Einladung annehmen", ":material/mail:", "einladung"),
         ]
     if actor.status != UserStatus.ACTIVE:
-        return [_page("start.py", "Status der Registrierung", "⏳", "start", default=True)]
-    start = _page("start.py", "Start", "🏠", "start", default=True)
+        return [_page("start.py", "Status der Registrierung", ":material/hourglass_top:", "start", default=True)]
+    start = _page("start.py", "Start", ":material/home:", "start", default=True)
     if actor.role == Role.KOMMUNE:
-        return {"Übersicht": [start], "Meine Kommune": [_page("team.py", "Mein Team", "👥", "team")]}
+        return {"Übersicht": [start], "Meine Kommune": [_page("team.py", "Mein Team", ":material/group:", "team")]}
     return {
         "Übersicht": [start],
         "KISA": [
-            _page("approvals.py", "Freischaltungen", "✅", "freischaltungen"),
-            _page("audit_log.py", "Protokoll", "📜", "protokoll"),
+            _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),
+            _page("audit_log.py", "Protokoll", ":material/history:", "protokoll"),
         ],
     }
 
@@ -45,13 +45,13 @@ def sidebar(actor: Actor | None) -> None:
     """Show who is logged in, the logout button and the demo-mode note."""
     with st.sidebar:
         if get_settings().demo:
-            st.caption("🧪 Demomodus: alle Kommunen, Personen und Preise sind Beispieldaten.")
+            st.caption(":material/science: Demomodus: alle Kommunen, Personen und Preise sind Beispieldaten.")
         if actor is None:
             return
         st.markdown(f"**{actor.full_name}**  \n{actor.email}")
         role_names = {Role.KOMMUNE: "Kommune", Role.KISA: "KISA", Role.ADMIN: "Administration"}
         st.caption(f"Rolle: {role_names[actor.role]}")
-        if st.button("Abmelden", icon="🚪", width="stretch", key="sidebar_logout"):
+        if st.button("Abmelden", icon=":material/logout:", width="stretch", key="sidebar_logout"):
             log_out()
             state.flash("Sie wurden abgemeldet.")
             st.rerun()
@@ -63,7 +63,7 @@ def main() -> None:
     emit_cookie_scripts()
     message = state.pop_flash()
     if message:
-        st.toast(message, icon="ℹ️")
+        st.toast(message, icon=":material/info:")
     navigation = st.navigation(pages_for(actor))
     sidebar(actor)
     navigation.run()

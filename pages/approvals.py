@@ -24,7 +24,7 @@ if message:
     st.success(message)
 
 if not pending:
-    st.info("Keine offenen Registrierungen. Neue Registrierungen erscheinen hier.", icon="✅")
+    st.info("Keine offenen Registrierungen. Neue Registrierungen erscheinen hier.", icon=":material/verified_user:")
 
 for item in pending:
     with st.container(border=True):
@@ -34,12 +34,12 @@ for item in pending:
         when.caption(f"Eingang: {fmt_datetime(item.registered_at)}")
         st.markdown(
             f"**{item.full_name}** ({item.position})  \n"
-            f"✉️ {item.email} · ☎️ {format_phone(item.phone)}  \n"
+            f":material/mail: {item.email} · :material/call: {format_phone(item.phone)}  \n"
             f"AGS {item.ags} · ARS {item.ars} · Landkreis {item.kreis}"
             + (f" · Leitweg-ID {item.leitweg_id}" if item.leitweg_id else "")
         )
         approve_col, reject_col = st.columns([1, 2])
-        if approve_col.button("Freischalten", key=f"appr_ok_{item.user_id}", type="primary", icon="✅"):
+        if approve_col.button("Freischalten", key=f"appr_ok_{item.user_id}", type="primary", icon=":material/verified_user:"):
             try:
                 with session_scope() as session:
                     approve(session, actor=actor, user_id=item.user_id)
@@ -48,7 +48,7 @@ for item in pending:
             else:
                 st.session_state["appr_message"] = f"{item.municipality_name} ist freigeschaltet."
                 st.rerun()
-        with reject_col.popover("Ablehnen …", icon="🚫"):
+        with reject_col.popover("Ablehnen …", icon=":material/block:"):
             reason = st.text_area("Begründung (die antragstellende Person liest sie)", key=f"appr_reason_{item.user_id}",
                                   max_chars=2000)
             if st.button("Ablehnung bestätigen", key=f"appr_no_{item.user_id}"):

@@ -12,7 +12,7 @@ from web.forms import field_error
 st.title("Einladung annehmen")
 if st.session_state.get("inv_done"):
     st.success("Ihr Konto ist aktiv. Sie können sich jetzt mit Ihrer E-Mail-Adresse und Ihrem Passwort anmelden.")
-    st.page_link("pages/login.py", label="Zur Anmeldung", icon="🔑")
+    st.page_link("pages/login.py", label="Zur Anmeldung", icon=":material/login:")
     st.stop()
 
 token = st.query_params.get("token", "") or st.session_state.get("inv_token", "")

@@ -21,7 +21,7 @@ if submitted:
     else:
         st.switch_page("pages/start.py")
 
-st.page_link("pages/register.py", label="Noch kein Konto? Kommune registrieren", icon="📝")
+st.page_link("pages/register.py", label="Noch kein Konto? Kommune registrieren", icon=":material/how_to_reg:")
 
 if get_settings().demo:
     with st.expander("Demo-Zugänge (Beispieldaten)", expanded=True):

@@ -25,7 +25,7 @@ if done:
         f"Vielen Dank! Ihre Registrierung für **{done}** ist eingegangen. KISA prüft sie in der Regel "
         "innerhalb weniger Arbeitstage. Sie können sich schon jetzt anmelden und den Stand sehen."
     )
-    st.page_link("pages/login.py", label="Zur Anmeldung", icon="🔑")
+    st.page_link("pages/login.py", label="Zur Anmeldung", icon=":material/login:")
     st.stop()
 
 errors: dict[str, str] = st.session_state.get("reg_errors", {})

@@ -16,7 +16,7 @@ if actor is not None and actor.status == UserStatus.PENDING:
     st.info(
         "Vielen Dank für Ihre Registrierung. Das KISA Team Antragsmanagement prüft Ihre Angaben und schaltet "
         "Ihr Konto frei. Bis dahin können Sie noch nichts bestellen; Sie müssen nichts weiter tun.",
-        icon="⏳",
+        icon=":material/hourglass_top:",
     )
 elif actor is not None and actor.status == UserStatus.REJECTED:
     with session_scope() as session:
@@ -25,7 +25,7 @@ elif actor is not None and actor.status == UserStatus.REJECTED:
     st.warning(
         "KISA hat Ihre Registrierung nicht freigeschaltet. Begründung: "
         + (decision.reason if decision else "–"),
-        icon="🚫",
+        icon=":material/block:",
     )
     st.caption("Fragen beantwortet das KISA Team Antragsmanagement: support.onlineantrag@kisa.it")
 st.header("In fünf Schritten zum Online-Antragsassistenten")
@@ -37,9 +37,9 @@ if actor is None:
     )
     left, right = st.columns(2)
     with left:
-        st.page_link("pages/login.py", label="Anmelden", icon="🔑")
+        st.page_link("pages/login.py", label="Anmelden", icon=":material/login:")
     with right:
-        st.page_link("pages/register.py", label="Kommune registrieren", icon="📝")
+        st.page_link("pages/register.py", label="Kommune registrieren", icon=":material/how_to_reg:")
 elif actor.status == UserStatus.ACTIVE:
     st.markdown(f"Willkommen, **{actor.full_name}**.")
 
@@ -47,7 +47,7 @@ for step in STEPS:
     with st.container(border=True):
         head, meta = st.columns([3, 1])
         head.subheader(f"{step.number}. {step.title}")
-        meta.caption(f"👤 {step.who}  \n⏱️ {step.duration}")
+        meta.caption(f":material/person: {step.who}  \n:material/schedule: {step.duration}")
         st.write(step.summary)
         st.markdown("\n".join(f"- {item}" for item in step.details))
 

@@ -23,6 +23,6 @@ def show_unexpected_error(exc: BaseException) -> str:
         "Es ist ein unerwarteter Fehler aufgetreten. Ihre Eingaben wurden nicht verändert. "
         f"Bitte versuchen Sie es erneut. Wenn der Fehler bleibt, nennen Sie dem KISA-Support die "
         f"Vorgangsnummer **{incident}**.",
-        icon="⚠️",
+        icon=":material/error:",
     )
     return incident

@@ -9,4 +9,4 @@ def field_error(errors: dict[str, str], field: str) -> None:
     """Show the message for ``field`` if there is one."""
     message = errors.get(field)
     if message:
-        st.error(message, icon="❗")
+        st.error(message, icon=":material/error:")
