@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from accounts.passwords import hash_password, password_problem
@@ -114,22 +115,26 @@ def register(session: Session, data: RegistrationInput) -> User:
         ars=data.ars.strip(),
         leitweg_id=data.leitweg_id.strip() or None,
     )
-    session.add(municipality)
-    session.flush()
     user = User(
         email=email or "",
         full_name=clean_text(data.full_name, max_length=200),
         phone=phone or "",
         role=Role.KOMMUNE,
         position=data.position,
-        municipality_id=municipality.id,
         can_manage_team=True,
         status=UserStatus.PENDING,
         password_hash=hash_password(data.password),
         authorised_confirmed_at=utcnow(),
     )
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent registration may win the race for the AGS or e-mail
+            session.add(municipality)
+            session.flush()
+            user.municipality_id = municipality.id
+            session.add(user)
+            session.flush()
+    except IntegrityError as exc:
+        raise FieldErrors(check_registration(session, data) or {"ags": "Bitte versuchen Sie es erneut."}) from exc
     record(
         session,
         action="registration.submitted",
