@@ -14,6 +14,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
 from accounts import web_sessions
 from core.config import get_settings
 from core.db import session_scope
@@ -68,6 +70,10 @@ async def drop_session(request: Request) -> Response:
                            secure=_secure(request))
     return response
 
+
+# app.py routes with st.navigation. Streamlit would otherwise treat the first run after start as a
+# legacy pages/-directory app and answer a deep link such as /anmelden with "Page not found".
+PagesManager.uses_pages_directory = False
 
 app = st.App(
     str(HERE / "app.py"),

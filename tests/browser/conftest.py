@@ -1,0 +1,93 @@
+"""A real `streamlit run server.py` on 127.0.0.1 with demo data, and headless Chromium driving it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _chromium() -> str | None:
+    """Debian's Chromium (or OAA_CHROMIUM); None lets Playwright use its own download."""
+    candidate = os.environ.get("OAA_CHROMIUM") or "/usr/bin/chromium"
+    return candidate if Path(candidate).exists() else shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app on a free port with a fresh SQLite database holding the demo story."""
+    db = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OAA_DATABASE")}
+    env.update(OAA_DATABASE_URL=f"sqlite:///{db}", OAA_DEMO="1", PYTHONUNBUFFERED="1")
+    for args in (["db", "upgrade"], ["demo", "seed"]):
+        subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
+                if response.read() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError(f"streamlit did not answer on {url}; see {log.name}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=_chromium(),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context (own cookies) per test; a screenshot is kept in test-artifacts/."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()

@@ -1,0 +1,92 @@
+"""Whole journeys in a real browser: demo login survives a reload; registration → approval → login."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from demo.personas import DEMO_PASSWORD, persona
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page: Page, app_url: str, email: str, password: str) -> None:
+    page.goto(f"{app_url}/anmelden")
+    expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)  # deep links work from the first request
+    form = page.get_by_test_id("stForm")
+    form.get_by_label("E-Mail-Adresse").fill(email)
+    form.get_by_label("Passwort").fill(password)
+    form.get_by_role("button", name="Anmelden").click()
+
+
+def wait_for_session_cookie(page: Page) -> dict:
+    """The page fetches the HttpOnly cookie right after login; wait until the browser has it."""
+    for _ in range(50):
+        found = [c for c in page.context.cookies() if c["name"] == "oaa_session"]
+        if found:
+            return found[0]
+        page.wait_for_timeout(200)
+    raise AssertionError("no session cookie after login")
+
+
+def test_demo_persona_logs_in_sees_start_page_and_stays_logged_in_on_reload(page: Page, app_url: str):
+    coordinator = persona("koordination")
+    log_in(page, app_url, coordinator.email, DEMO_PASSWORD)
+    expect(page.get_by_text(f"Willkommen, {coordinator.full_name}")).to_be_visible()
+    expect(page.get_by_role("heading", name="In fünf Schritten zum Online-Antragsassistenten")).to_be_visible()
+
+    cookie = wait_for_session_cookie(page)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert cookie["value"] not in page.url
+
+    page.reload()
+    expect(page.get_by_text(f"Willkommen, {coordinator.full_name}")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Mein Team"))).to_be_visible()
+
+    page.get_by_role("button", name="Abmelden").click()
+    expect(page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Registrieren")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Anmelden")).to_be_visible()
+    expect(page.get_by_text(f"Willkommen, {coordinator.full_name}")).to_have_count(0)
+
+
+def test_wrong_password_shows_the_generic_german_message(page: Page, app_url: str):
+    log_in(page, app_url, persona("kisa").email, "Falsches-Passwort-123")
+    expect(page.get_by_text("Die Anmeldung ist fehlgeschlagen.")).to_be_visible()
+
+
+def test_registration_approval_and_first_login(browser: Browser, page: Page, app_url: str):
+    page.goto(f"{app_url}/registrieren")
+    page.get_by_role("combobox", name="Kommune (Gemeindeverzeichnis Sachsen)").click()
+    page.keyboard.type("Radebeul")
+    page.get_by_role("option", name=re.compile("Radebeul")).first.click()
+    expect(page.get_by_role("textbox", name="Amtlicher Regionalschlüssel (ARS)")).to_have_value(re.compile(r"^14627\d{7}$"))
+    page.get_by_role("textbox", name="Vor- und Nachname", exact=True).fill("Rita Radebeul")
+    page.get_by_role("combobox", name=re.compile("Ihre Funktion")).click()
+    page.get_by_role("option", name="OZG-Koordinator:in").click()
+    page.get_by_role("textbox", name="Dienstliche E-Mail-Adresse", exact=True).fill("rita@radebeul.example")
+    page.get_by_role("textbox", name="Telefon", exact=True).fill("0351 8311234")
+    page.get_by_role("textbox", name="Passwort", exact=True).fill("Weinberg-Lößnitz-2026")
+    page.get_by_role("textbox", name="Passwort wiederholen", exact=True).fill("Weinberg-Lößnitz-2026")
+    page.get_by_text("Ich bin berechtigt").click()
+    page.get_by_role("button", name="Registrierung absenden").click()
+    expect(page.get_by_text("Ihre Registrierung für")).to_be_visible()
+
+    log_in(page, app_url, "rita@radebeul.example", "Weinberg-Lößnitz-2026")
+    expect(page.get_by_role("heading", name="Ihre Registrierung wird geprüft")).to_be_visible()
+    wait_for_session_cookie(page)
+
+    clerk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(clerk, app_url, persona("kisa").email, DEMO_PASSWORD)
+    clerk.get_by_role("link", name=re.compile("Freischaltungen")).click()
+    approve_button = clerk.get_by_role("button", name="Freischalten")
+    card = clerk.get_by_test_id("stVerticalBlock").filter(has_text="Rita Radebeul").filter(has=approve_button).last
+    card.get_by_role("button", name="Freischalten").click()
+    expect(clerk.get_by_text(re.compile("Radebeul.*ist freigeschaltet"))).to_be_visible()
+    clerk.context.close()
+
+    page.reload()
+    expect(page.get_by_text("Willkommen, Rita Radebeul")).to_be_visible()
