@@ -29,6 +29,8 @@ browser: $(STAMP)
 	else echo "Kein Debian-Chromium gefunden: installiere Playwrights Chromium."; $(BIN)/playwright install chromium; fi
 
 test: $(STAMP) browser
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
 	$(BIN)/pytest
 
 lint: $(STAMP)

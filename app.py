@@ -11,7 +11,9 @@ from web import state
 from web.auth import emit_cookie_scripts, log_out, restore_login
 from web.errors import show_unexpected_error
 
-st.set_page_config(page_title="OAA-Shop – Online-Antragsassistenten für Amt24", page_icon=":material/account_balance:", layout="wide")
+st.set_page_config(
+    page_title="OAA-Shop – Online-Antragsassistenten für Amt24", page_icon=":material/account_balance:", layout="wide"
+)
 
 
 def _page(file: str, title: str, icon: str, url_path: str, *, default: bool = False) -> st.Page:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import streamlit as st
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-
-import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from accounts import web_sessions

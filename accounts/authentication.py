@@ -51,7 +51,7 @@ def authenticate(session: Session, *, email: str, password: str) -> LoginOutcome
                municipality_id=user.municipality_id, details="Anmeldeversuch während der Sperre.")
         return LoginOutcome(None, LOGIN_FAILED)
     if not matches:
-        user.failed_logins = User.failed_logins + 1  # type: ignore[assignment]  # atomic in SQL
+        user.failed_logins = User.failed_logins + 1  # atomic in SQL
         session.add(user)
         session.flush()
         session.refresh(user)

@@ -8,9 +8,17 @@ from accounts.passwords import hash_password
 from accounts.validation import normalise_phone
 from audit.log import record
 from core.clock import utcnow
-from models import AuditEvent, Municipality, MunicipalityStatus, RegistrationDecision, User, UserStatus, WebSession
-from models.user import Role
 from demo.personas import DEMO_PASSWORD, MUNICIPALITIES, PERSONAS
+from models import (
+    AuditEvent,
+    Municipality,
+    MunicipalityStatus,
+    RegistrationDecision,
+    User,
+    UserStatus,
+    WebSession,
+)
+from models.user import Role
 from municipalities.keys import derive_ars
 
 
@@ -51,16 +59,16 @@ def reset_demo(session: Session) -> int:
     demo_users = select(User.id).where(col(User.is_demo).is_(True))
     demo_munis = select(Municipality.id).where(col(Municipality.is_demo).is_(True))
     # Colleagues invited inside a demo municipality are demo data too.
-    session.exec(delete(WebSession).where(col(WebSession.user_id).in_(  # type: ignore[call-overload]
+    session.exec(delete(WebSession).where(col(WebSession.user_id).in_(
         select(User.id).where(col(User.municipality_id).in_(demo_munis) | col(User.is_demo).is_(True)))))
-    session.exec(delete(RegistrationDecision).where(  # type: ignore[call-overload]
+    session.exec(delete(RegistrationDecision).where(
         col(RegistrationDecision.user_id).in_(
             select(User.id).where(col(User.municipality_id).in_(demo_munis) | col(User.is_demo).is_(True)))
         | col(RegistrationDecision.decided_by_id).in_(demo_users)))
-    session.exec(delete(AuditEvent).where(  # type: ignore[call-overload]
+    session.exec(delete(AuditEvent).where(
         col(AuditEvent.municipality_id).in_(demo_munis) | col(AuditEvent.actor_id).in_(demo_users)))
-    session.exec(delete(User).where(col(User.municipality_id).in_(demo_munis)))  # type: ignore[call-overload]
-    session.exec(delete(User).where(col(User.is_demo).is_(True)))  # type: ignore[call-overload]
-    session.exec(delete(Municipality).where(col(Municipality.is_demo).is_(True)))  # type: ignore[call-overload]
+    session.exec(delete(User).where(col(User.municipality_id).in_(demo_munis)))
+    session.exec(delete(User).where(col(User.is_demo).is_(True)))
+    session.exec(delete(Municipality).where(col(Municipality.is_demo).is_(True)))
     session.flush()
     return seed_demo(session)

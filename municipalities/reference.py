@@ -44,7 +44,7 @@ def read_csv(path: Path = DATA_FILE) -> list[GemeindeRow]:
 def import_reference(session: Session, rows: list[GemeindeRow] | None = None) -> int:
     """Replace the reference list with ``rows`` (default: the shipped file); return the count."""
     rows = read_csv() if rows is None else rows
-    session.exec(delete(Gemeinde))  # type: ignore[call-overload]
+    session.exec(delete(Gemeinde))
     session.add_all(
         Gemeinde(ags=r.ags, name=r.name, kreis_schluessel=r.kreis_schluessel, kreis=r.kreis) for r in rows
     )

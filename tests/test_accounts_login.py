@@ -130,7 +130,7 @@ def test_logout_revokes_the_session(session):
 
 def test_disabling_a_user_ends_their_sessions(session):
     user = make_user(session)
-    started, token, _ = _bound_session(session, user)
+    _, token, _ = _bound_session(session, user)
     user.status = UserStatus.DISABLED
     session.add(user)
     session.commit()

@@ -1,13 +1,13 @@
 """A municipal user never sees another municipality's records, whatever id they ask for."""
 
 import pytest
+from sqlmodel import select
 
 from accounts import directory, team
 from accounts.access import scope_to_tenant
 from audit.log import list_events, record
 from core.errors import NotFound, PermissionDenied
 from models import Role, User, UserStatus
-from sqlmodel import select
 from tests.builders import actor_of, make_municipality, make_user
 
 
