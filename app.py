@@ -34,13 +34,18 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
     start = _page("start.py", "Start", ":material/home:", "start", default=True)
     if actor.role == Role.KOMMUNE:
         return {"Übersicht": [start], "Meine Kommune": [_page("team.py", "Mein Team", ":material/group:", "team")]}
-    return {
+    staff_pages = {
         "Übersicht": [start],
         "KISA": [
             _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),
             _page("audit_log.py", "Protokoll", ":material/history:", "protokoll"),
         ],
     }
+    if actor.role == Role.ADMIN:
+        staff_pages["Administration"] = [
+            _page("accounts_admin.py", "Benutzerkonten", ":material/manage_accounts:", "benutzerkonten")
+        ]
+    return staff_pages
 
 
 def sidebar(actor: Actor | None) -> None:

@@ -1,0 +1,104 @@
+"""Administrators: all accounts, new KISA staff accounts, switching accounts off and on."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from accounts.administration import create_staff_account, list_accounts, set_disabled
+from core.db import session_scope
+from core.errors import DomainError, FieldErrors
+from models import Role, UserStatus
+from web.forms import field_error
+from web.state import current_actor
+from web.text import fmt_datetime
+
+ROLE_TEXT = {Role.KOMMUNE: "Kommune", Role.KISA: "KISA", Role.ADMIN: "Administration"}
+STATUS_TEXT = {
+    UserStatus.ACTIVE: "aktiv",
+    UserStatus.INVITED: "eingeladen",
+    UserStatus.PENDING: "wartet auf Freischaltung",
+    UserStatus.REJECTED: "abgelehnt",
+    UserStatus.DISABLED: "deaktiviert",
+}
+
+actor = current_actor()
+assert actor is not None
+st.title("Benutzerkonten")
+
+message = st.session_state.pop("adm_message", None)
+if message:
+    st.success(message)
+
+text = st.text_input("Suche nach Name oder E-Mail-Adresse", key="adm_text", max_chars=100)
+with session_scope() as session:
+    accounts = list_accounts(session, actor=actor, text=text)
+
+st.dataframe(
+    [
+        {
+            "Name": a.full_name + (" (Beispieldaten)" if a.is_demo else ""),
+            "E-Mail": a.email,
+            "Rolle": ROLE_TEXT[a.role],
+            "Kommune": a.municipality,
+            "Status": STATUS_TEXT[a.status],
+            "Letzte Anmeldung": fmt_datetime(a.last_login_at),
+        }
+        for a in accounts
+    ],
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader("Konto deaktivieren oder wieder aktivieren")
+choices = {a.user_id: a for a in accounts if a.user_id != actor.user_id and a.status in (UserStatus.ACTIVE, UserStatus.DISABLED)}
+
+
+def _label(user_id: int) -> str:
+    a = choices[user_id]
+    return f"{a.full_name} – {a.email} ({STATUS_TEXT[a.status]})"
+
+
+picked = st.selectbox("Konto", list(choices), index=None, placeholder="Konto wählen …", format_func=_label, key="adm_pick")
+if picked is not None:
+    target = choices[picked]
+    disable = target.status == UserStatus.ACTIVE
+    st.caption("Deaktivierte Konten können sich nicht anmelden; laufende Sitzungen enden sofort." if disable else
+               "Das Konto kann sich danach wieder anmelden.")
+    confirm = st.checkbox(f"Ja, {target.full_name} {'deaktivieren' if disable else 'wieder aktivieren'}", key="adm_confirm")
+    if st.button("Deaktivieren" if disable else "Wieder aktivieren", disabled=not confirm, key="adm_toggle"):
+        try:
+            with session_scope() as session:
+                set_disabled(session, actor=actor, user_id=target.user_id, disabled=disable)
+        except DomainError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["adm_message"] = (
+                f"{target.full_name} ist {'deaktiviert' if disable else 'wieder aktiv'}."
+            )
+            st.session_state.pop("adm_pick", None)
+            st.session_state.pop("adm_confirm", None)
+            st.rerun()
+
+st.subheader("KISA-Konto anlegen")
+errors: dict[str, str] = st.session_state.get("adm_errors", {})
+with st.form("adm_new"):
+    name = st.text_input("Vor- und Nachname", key="adm_name", max_chars=200)
+    field_error(errors, "full_name")
+    email = st.text_input("E-Mail-Adresse", key="adm_email", max_chars=254)
+    field_error(errors, "email")
+    role = st.radio("Rolle", [Role.KISA, Role.ADMIN], format_func=ROLE_TEXT.get, horizontal=True, key="adm_role")
+    password = st.text_input("Erstes Passwort", type="password", key="adm_password", autocomplete="new-password",
+                             help="Mindestens 12 Zeichen. Teilen Sie es der Person auf sicherem Weg mit.")
+    field_error(errors, "password")
+    submitted = st.form_submit_button("Konto anlegen", type="primary")
+if submitted:
+    try:
+        with session_scope() as session:
+            create_staff_account(session, actor=actor, email=email, full_name=name, password=password,
+                                 role=role or Role.KISA)
+    except FieldErrors as exc:
+        st.session_state["adm_errors"] = exc.errors
+    else:
+        st.session_state["adm_errors"] = {}
+        st.session_state["adm_message"] = f"Konto für {name} angelegt."
+    st.rerun()
