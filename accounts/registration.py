@@ -70,7 +70,7 @@ def check_registration(session: Session, data: RegistrationInput) -> dict[str, s
         errors["position"] = "Bitte wählen Sie Ihre Funktion in der Kommune."
     if not data.authorised:
         errors["authorised"] = "Bitte bestätigen Sie, dass Sie für Ihre Kommune handeln dürfen."
-    ars_problem = ars_error(data.ars.strip(), data.ags)
+    ars_problem = ars_error(data.ars.strip(), data.ags) if gemeinde is not None else None
     if ars_problem:
         errors["ars"] = ars_problem
     if data.leitweg_id.strip():

@@ -21,7 +21,7 @@ from accounts.authentication import reload_actor
 from audit.log import record
 from core.clock import utcnow
 from core.config import get_settings
-from models import WebSession
+from models import User, WebSession
 
 COOKIE_NAME = "oaa_session"
 BIND_CODE_SECONDS = 120
@@ -144,8 +144,10 @@ def end(session: Session, *, web_session_id: int | None = None, token: str = "")
         return
     web_session.revoked_at = utcnow()
     session.add(web_session)
+    user = session.get(User, web_session.user_id)
     record(session, action="logout", entity_type="user", entity_id=web_session.user_id,
-           actor_label=f"user:{web_session.user_id}", details="Abgemeldet.")
+           actor_label=user.email if user else "", municipality_id=user.municipality_id if user else None,
+           details="Abgemeldet.")
 
 
 def end_all_for_user(session: Session, *, user_id: int) -> int:

@@ -136,3 +136,16 @@ def test_disabling_a_user_ends_their_sessions(session):
     session.commit()
     assert web_sessions.resume(session, token=token) is None
     assert web_sessions.end_all_for_user(session, user_id=user.id) == 1
+
+
+def test_logout_is_audit_logged_with_the_persons_address(session):
+    from sqlmodel import select
+
+    from models import AuditEvent
+
+    user = make_user(session)
+    started, _, _ = _bound_session(session, user)
+    web_sessions.end(session, web_session_id=started.web_session_id)
+    session.commit()
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "logout")).one()
+    assert event.actor_label == user.email and event.municipality_id == user.municipality_id

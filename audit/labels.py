@@ -1,0 +1,32 @@
+"""German names for audit actions and record types, for the audit log page."""
+
+from __future__ import annotations
+
+ACTIONS = {
+    "login.success": "Anmeldung",
+    "login.failed": "Anmeldung fehlgeschlagen",
+    "login.locked": "Anmeldung während Sperre",
+    "login.disabled": "Anmeldung mit deaktiviertem Konto",
+    "logout": "Abmeldung",
+    "registration.submitted": "Registrierung eingereicht",
+    "registration.approved": "Registrierung freigeschaltet",
+    "registration.rejected": "Registrierung abgelehnt",
+    "team.invited": "Kolleg:in eingeladen",
+    "team.joined": "Einladung angenommen",
+    "user.created": "Konto angelegt",
+    "user.disabled": "Konto deaktiviert",
+    "user.enabled": "Konto wieder aktiviert",
+    "demo.seeded": "Demodaten angelegt",
+}
+
+ENTITIES = {"user": "Konto", "municipality": "Kommune", "demo": "Demodaten"}
+
+
+def action_label(action: str) -> str:
+    """Return the German name of an action code (the code itself when unknown)."""
+    return ACTIONS.get(action, action)
+
+
+def entity_label(entity_type: str, entity_id: str) -> str:
+    """Return e.g. ``Konto 12`` for a record reference."""
+    return f"{ENTITIES.get(entity_type, entity_type)} {entity_id}".strip()
