@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from core.config import get_settings
@@ -17,6 +18,7 @@ from core.config import get_settings
 def make_engine(url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets the settings that make concurrent writers safe."""
     if url.startswith("sqlite"):
+        _ensure_sqlite_folder(url)
         engine = create_engine(
             url,
             echo=echo,
@@ -46,12 +48,15 @@ def _make_sqlite_safe(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of an SQLite file (var/ does not exist in a fresh clone)."""
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
 @lru_cache(maxsize=4)
 def _engine_for(url: str, busy_timeout_ms: int) -> Engine:
-    if url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     return make_engine(url, busy_timeout_ms=busy_timeout_ms)
 
 

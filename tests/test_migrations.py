@@ -43,3 +43,9 @@ def test_migrations_from_empty_to_head_down_and_up_again(empty_url):
     with engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() == head
     engine.dispose()
+
+
+def test_upgrade_creates_the_folder_of_a_new_sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'var' / 'neu' / 'oaa.sqlite3'}"
+    migrate.upgrade(url)
+    assert (tmp_path / "var" / "neu" / "oaa.sqlite3").exists()
