@@ -38,10 +38,12 @@ def restore_login() -> Actor | None:
 
 
 def _cookie_token() -> str:
+    """Return the session cookie of the browser request; empty without one (AppTest has no request)."""
     try:
-        return st.context.cookies.get(web_sessions.COOKIE_NAME, "") or ""
-    except Exception:  # AppTest and scripts without a browser request have no cookies
+        value = st.context.cookies.get(web_sessions.COOKIE_NAME, "")
+    except Exception:
         return ""
+    return value if isinstance(value, str) else ""
 
 
 def log_in(email: str, password: str) -> str | None:
