@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 ADDRESS ?= $(or $(STREAMLIT_SERVER_ADDRESS),127.0.0.1)
 
-.PHONY: run test install lint typecheck check browser clean
+.PHONY: run test install lint typecheck check browser bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 oder neuer wird benötigt."; exit 1; }
@@ -40,6 +40,9 @@ typecheck: $(STAMP)
 	$(BIN)/mypy .
 
 check: lint typecheck test
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_accounts.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
