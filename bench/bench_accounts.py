@@ -7,9 +7,9 @@ Uses the production Argon2 parameters from core.config unless OAA_ARGON2_* are s
 from __future__ import annotations
 
 import argparse
-import sys
 import json
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
