@@ -17,9 +17,12 @@ ACTIONS = {
     "user.disabled": "Konto deaktiviert",
     "user.enabled": "Konto wieder aktiviert",
     "demo.seeded": "Demodaten angelegt",
+    "catalog.imported": "Katalog importiert",
+    "catalog.product_created": "Produkt angelegt",
+    "catalog.product_changed": "Produkt geändert",
 }
 
-ENTITIES = {"user": "Konto", "municipality": "Kommune", "demo": "Demodaten"}
+ENTITIES = {"user": "Konto", "municipality": "Kommune", "demo": "Demodaten", "product": "Produkt", "catalog": "Katalog"}
 
 
 def action_label(action: str) -> str:

@@ -15,15 +15,19 @@ db_app = typer.Typer(help="Datenbank", no_args_is_help=True)
 user_app = typer.Typer(help="Benutzerkonten", no_args_is_help=True)
 demo_app = typer.Typer(help="Demodaten (Beispieldaten)", no_args_is_help=True)
 ref_app = typer.Typer(help="Referenzdaten (Gemeindeverzeichnis)", no_args_is_help=True)
+catalog_app = typer.Typer(help="OAA-Katalog", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(demo_app, name="demo")
 app.add_typer(ref_app, name="reference")
+app.add_typer(catalog_app, name="catalog")
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head", help="Ziel-Revision")) -> None:
     """Bring the schema to the newest migration and load the municipality list if it is empty."""
+    from catalog.loader import read_directory
+    from catalog.store import import_catalog, is_empty
     from core import migrate
     from core.db import session_scope
     from municipalities.reference import import_reference, list_gemeinden
@@ -33,6 +37,9 @@ def db_upgrade(revision: str = typer.Argument("head", help="Ziel-Revision")) -> 
         if not list_gemeinden(session):
             count = import_reference(session)
             typer.echo(f"Gemeindeverzeichnis geladen: {count} Gemeinden.")
+        if revision == "head" and is_empty(session):
+            report = import_catalog(session, products=read_directory(), actor_label="oaa db upgrade")
+            typer.echo(f"Katalog geladen: {len(report.added)} Produkte.")
     typer.echo(f"Datenbank ist auf Stand {migrate.current_revision()}.")
 
 
@@ -110,6 +117,86 @@ def demo_reset() -> None:
     with session_scope() as session:
         count = reset_demo(session)
     typer.echo(f"Demodaten zurückgesetzt: {count} Demo-Personen.")
+
+
+@catalog_app.command("export")
+def catalog_export(as_json: bool = typer.Option(True, "--json", help="als JSON-Liste ausgeben (Standard)")) -> None:
+    """Print the whole catalogue as a JSON array (the format `oaa catalog import` reads)."""
+    import json
+
+    from catalog.store import export_products
+    from core.db import session_scope
+
+    with session_scope() as session:
+        typer.echo(json.dumps(export_products(session), ensure_ascii=False, indent=2))
+
+
+@catalog_app.command("search")
+def catalog_search(
+    query: str = typer.Argument(..., help="Suchbegriff, z. B. „Ummeldung“ oder „§ 18 BMG“"),
+    as_json: bool = typer.Option(False, "--json", help="Treffer als JSON-Liste"),
+    limit: int = typer.Option(20, "--limit", min=1, max=500),
+) -> None:
+    """Search the catalogue as the catalogue page does; best hits first."""
+    import json
+
+    from catalog.search import SearchIndex
+    from catalog.store import load_products
+    from core.db import session_scope
+
+    with session_scope() as session:
+        index = SearchIndex(load_products(session))
+    hits = index.search(query, limit=limit)
+    if as_json:
+        typer.echo(json.dumps([
+            {"id": h.product.id, "name": h.product.name, "group": h.product.group_name,
+             "status": h.product.status.value, "score": h.score, "reasons": list(h.reasons)}
+            for h in hits
+        ], ensure_ascii=False))
+        return
+    if not hits:
+        typer.echo("Keine Treffer." if len(query.strip()) >= 3 else "Bitte mindestens drei Zeichen eingeben.")
+    for h in hits:
+        typer.echo(f"{h.score:7.2f}  {h.product.name}  [{h.product.group_name}]  – {h.reasons[0]}")
+
+
+@catalog_app.command("import")
+def catalog_import(
+    path: str = typer.Argument(..., help="JSON-Datei (wie von `oaa catalog export`) oder Ordner mit TOML-Dateien"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="nur prüfen und berichten, nichts ändern"),
+) -> None:
+    """Replace the catalogue; every problem is reported and nothing changes while any is left."""
+    import json
+    from pathlib import Path
+
+    from catalog.loader import CatalogError, Problem, read_directory
+    from catalog.store import import_catalog, parse_entries
+    from core.db import session_scope
+
+    source = Path(path)
+    try:
+        if source.is_dir():
+            products, entries = read_directory(source), None
+        else:
+            try:
+                raw = json.loads(source.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise CatalogError([Problem(source.name, "", f"ist keine lesbare JSON-Datei ({exc})")]) from exc
+            products, entries = None, parse_entries(raw, source.name)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            typer.echo(f"Fehler: {problem}", err=True)
+        typer.echo("Nichts geändert.", err=True)
+        raise typer.Exit(2) from exc
+    with session_scope() as session:
+        report = import_catalog(session, products=products, entries=entries, actor_label="oaa catalog import",
+                                dry_run=dry_run)
+    for problem in report.problems:
+        typer.echo(f"Fehler: {problem}", err=True)
+    if report.problems:
+        typer.echo(f"{len(report.problems)} Problem(e) gefunden. Nichts geändert.", err=True)
+        raise typer.Exit(2)
+    typer.echo(("Probelauf: " if dry_run else "") + report.summary())
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m cli.main`
