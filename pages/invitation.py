@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import streamlit as st
 
 from accounts.team import accept_invitation, peek_invitation
@@ -9,15 +11,26 @@ from core.db import session_scope
 from core.errors import FieldErrors, NotFound
 from web.forms import field_error
 
+
+def _token_from(pasted: str) -> str:
+    """Accept the bare code or the whole invitation link."""
+    pasted = pasted.strip()
+    if "token=" in pasted:
+        return parse_qs(urlsplit(pasted).query).get("token", [""])[0]
+    return pasted
+
+
 st.title("Einladung annehmen")
 if st.session_state.get("inv_done"):
     st.success("Ihr Konto ist aktiv. Sie können sich jetzt mit Ihrer E-Mail-Adresse und Ihrem Passwort anmelden.")
     st.page_link("pages/login.py", label="Zur Anmeldung", icon=":material/login:")
     st.stop()
 
-token = st.query_params.get("token", "") or st.session_state.get("inv_token", "")
+token = st.query_params.get("token", "")
 if not token:
-    token = st.text_input("Einladungscode aus Ihrem Link", key="inv_token")
+    # Rendered on every run: a widget that is left out of a run loses its value, and with it the
+    # pasted code while the person types the password.
+    token = _token_from(st.text_input("Einladungscode oder Link aus Ihrer Einladung", key="inv_token", max_chars=500))
 if not token:
     st.info("Öffnen Sie den Link aus Ihrer Einladung oder fügen Sie den Code ein.")
     st.stop()
