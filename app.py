@@ -32,10 +32,17 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
     if actor.status != UserStatus.ACTIVE:
         return [_page("start.py", "Status der Registrierung", ":material/hourglass_top:", "start", default=True)]
     start = _page("start.py", "Start", ":material/home:", "start", default=True)
+    catalog = [
+        _page("catalog_search.py", "OAA-Katalog", ":material/apps:", "katalog"),
+        st.Page("pages/product.py", title="Produkt", icon=":material/description:", url_path="produkt", visibility="hidden"),
+    ]
     if actor.role == Role.KOMMUNE:
-        return {"Übersicht": [start], "Meine Kommune": [_page("team.py", "Mein Team", ":material/group:", "team")]}
+        return {
+            "Übersicht": [start, *catalog],
+            "Meine Kommune": [_page("team.py", "Mein Team", ":material/group:", "team")],
+        }
     staff_pages = {
-        "Übersicht": [start],
+        "Übersicht": [start, *catalog],
         "KISA": [
             _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),
             _page("audit_log.py", "Protokoll", ":material/history:", "protokoll"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from accounts.access import require_role
 from accounts.actor import Actor
@@ -37,8 +37,10 @@ def list_accounts(session: Session, *, actor: Actor, text: str = "") -> list[Acc
         Municipality, col(User.municipality_id) == col(Municipality.id), isouter=True
     )
     if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(col(User.email).like(pattern) | col(User.full_name).ilike(pattern))
+        needle = text.strip().lower()  # % and _ are searched literally (autoescape)
+        query = query.where(
+            col(User.email).contains(needle, autoescape=True) | func.lower(User.full_name).contains(needle, autoescape=True)
+        )
     rows = session.exec(query.order_by(col(User.role), col(User.full_name))).all()
     return [
         AccountRow(u.id or 0, u.full_name, u.email, u.role, u.status, m.name if m else "KISA",

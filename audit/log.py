@@ -61,9 +61,10 @@ def list_events(
     if action_prefix:
         query = query.where(col(AuditEvent.action).startswith(action_prefix))
     if text:
-        pattern = f"%{text.lower()}%"
+        needle = text.lower()  # % and _ are searched literally (autoescape)
         query = query.where(
-            func.lower(AuditEvent.actor_label).like(pattern) | func.lower(AuditEvent.details).like(pattern)
+            func.lower(AuditEvent.actor_label).contains(needle, autoescape=True)
+            | func.lower(AuditEvent.details).contains(needle, autoescape=True)
         )
     if since is not None:
         query = query.where(col(AuditEvent.at) >= since)

@@ -9,7 +9,7 @@ from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import Role, UserStatus
 from web.forms import field_error
-from web.state import current_actor
+from web.guard import require_actor
 from web.text import fmt_datetime
 
 ROLE_TEXT = {Role.KOMMUNE: "Kommune", Role.KISA: "KISA", Role.ADMIN: "Administration"}
@@ -21,8 +21,7 @@ STATUS_TEXT = {
     UserStatus.DISABLED: "deaktiviert",
 }
 
-actor = current_actor()
-assert actor is not None
+actor = require_actor(Role.ADMIN)
 st.title("Benutzerkonten")
 
 message = st.session_state.pop("adm_message", None)

@@ -8,11 +8,11 @@ from accounts.approval import approve, list_pending, reject
 from accounts.validation import format_phone
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
-from web.state import current_actor
+from models import Role
+from web.guard import require_actor
 from web.text import fmt_datetime
 
-actor = current_actor()
-assert actor is not None
+actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Freischaltungen")
 st.caption("Registrierungen von Kommunen, die auf die Entscheidung von KISA warten – älteste zuerst.")
 
@@ -22,6 +22,9 @@ with session_scope() as session:
 message = st.session_state.pop("appr_message", None)
 if message:
     st.success(message)
+problem = st.session_state.pop("appr_problem", None)
+if problem:
+    st.warning(problem)
 
 if not pending:
     st.info("Keine offenen Registrierungen. Neue Registrierungen erscheinen hier.", icon=":material/verified_user:")
@@ -44,10 +47,10 @@ for item in pending:
                 with session_scope() as session:
                     approve(session, actor=actor, user_id=item.user_id)
             except DomainError as exc:
-                st.error(str(exc))
+                st.session_state["appr_problem"] = str(exc)  # e.g. a colleague decided meanwhile
             else:
                 st.session_state["appr_message"] = f"{item.municipality_name} ist freigeschaltet."
-                st.rerun()
+            st.rerun()
         with reject_col.popover("Ablehnen …", icon=":material/block:"):
             reason = st.text_area("Begründung (die antragstellende Person liest sie)", key=f"appr_reason_{item.user_id}",
                                   max_chars=2000)

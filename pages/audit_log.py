@@ -7,7 +7,8 @@ import streamlit as st
 from audit.labels import action_label, entity_label
 from audit.log import list_events
 from core.db import session_scope
-from web.state import current_actor
+from models import Role
+from web.guard import require_actor
 from web.text import fmt_datetime
 
 PAGE_SIZE = 50
@@ -25,8 +26,7 @@ def _first_page() -> None:
     st.session_state["audit_page"] = 0
 
 
-actor = current_actor()
-assert actor is not None
+actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Protokoll")
 st.caption("Wer hat wann was an welchem Datensatz getan. Einträge werden nie geändert oder gelöscht.")
 

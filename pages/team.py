@@ -10,9 +10,9 @@ from accounts.team import invite_colleague, list_team
 from accounts.validation import format_phone
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
-from models import UserStatus
+from models import Role, UserStatus
 from web.forms import field_error
-from web.state import current_actor
+from web.guard import require_actor
 
 STATUS_TEXT = {
     UserStatus.ACTIVE: "aktiv",
@@ -22,12 +22,13 @@ STATUS_TEXT = {
     UserStatus.DISABLED: "deaktiviert",
 }
 
-actor = current_actor()
-assert actor is not None and actor.municipality_id is not None
+actor = require_actor(Role.KOMMUNE)
 with session_scope() as session:
-    municipality = get_municipality(session, actor=actor, municipality_id=actor.municipality_id)
+    municipality = get_municipality(session, actor=actor, municipality_id=actor.municipality_id or 0)
     team = list_team(session, actor=actor)
-assert municipality is not None
+if municipality is None:
+    st.error("Ihr Konto ist keiner Kommune zugeordnet. Bitte wenden Sie sich an KISA.")
+    st.stop()
 
 st.title("Mein Team")
 demo = " (Beispieldaten)" if municipality.is_demo else ""

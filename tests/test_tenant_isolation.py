@@ -70,3 +70,12 @@ def test_audit_log_is_for_staff_only(session, two_tenants):
 def test_invitation_token_of_one_tenant_cannot_be_guessed(session, two_tenants):
     with pytest.raises(NotFound):
         team.peek_invitation(session, token="x" * 32)
+
+
+def test_audit_search_treats_percent_and_underscore_literally(session, two_tenants):
+    record(session, action="test.event", entity_type="x", details="Rabatt 100% gewährt")
+    record(session, action="test.event", entity_type="x", details="Rabatt 1000 gewährt")
+    session.commit()
+    kisa = actor_of(two_tenants["kisa"])
+    assert [e.details for e in list_events(session, actor=kisa, text="100%").events] == ["Rabatt 100% gewährt"]
+    assert list_events(session, actor=kisa, text="_").total == 0

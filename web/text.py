@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -13,3 +13,8 @@ def fmt_datetime(value: datetime | None) -> str:
     if value is None:
         return "–"
     return value.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def fmt_date(value: date | None) -> str:
+    """Format a date German style, e.g. ``01.07.2022``."""
+    return value.strftime("%d.%m.%Y") if value else "–"

@@ -1,0 +1,103 @@
+"""The OAA catalogue: search as you type (from three characters), grouped hits, A–Z index, filters."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from catalog.schema import DELIVERY_NAMES, GROUP_NAMES, Manufacturer, ProductStatus
+from catalog.search import MIN_QUERY_LENGTH, Filters, Hit, group_hits
+from web.cached import catalog_index
+from web.guard import require_actor
+
+STATUS_BADGE = {
+    ProductStatus.VERFUEGBAR: ":green-badge[verfügbar]",
+    ProductStatus.GEPLANT: ":orange-badge[geplant]",
+    ProductStatus.EINGESTELLT: ":gray-badge[eingestellt]",
+}
+
+require_actor()
+index = catalog_index()
+products = index.products
+st.title("OAA-Katalog")
+st.caption(
+    f"{len(products)} Online-Antragsassistenten für Amt24, geordnet nach dem Aktenplan der sächsischen Kommunen. "
+    "Alle OAAs liefern die Antragsdaten im sächsischen XML-Standard. Preise sind Beispielpreise."
+)
+
+filter_col, main_col = st.columns([1, 3], gap="large")
+with filter_col:
+    st.subheader("Filter")
+    groups = st.multiselect("Aktenplan-Gruppe", list(GROUP_NAMES), format_func=lambda g: f"{g.value} {GROUP_NAMES[g]}",
+                            key="cat_groups", placeholder="alle")
+    manufacturers = st.multiselect("Hersteller", [m.value for m in Manufacturer], key="cat_manufacturers",
+                                   placeholder="alle")
+    statuses = st.multiselect("Status", [s.value for s in ProductStatus], default=["verfügbar", "geplant"],
+                              key="cat_statuses")
+    all_fachverfahren = sorted({f for p in products for f in p.fachverfahren})
+    fachverfahren = st.multiselect("Fachverfahren", all_fachverfahren, key="cat_fachverfahren", placeholder="alle")
+    deliveries = st.multiselect("Datenübergabe", list(DELIVERY_NAMES), format_func=lambda d: DELIVERY_NAMES[d],
+                                key="cat_deliveries", placeholder="alle")
+filters = Filters(
+    groups=frozenset(g.value for g in groups),
+    manufacturers=frozenset(manufacturers),
+    statuses=frozenset(statuses),
+    fachverfahren=frozenset(fachverfahren),
+    deliveries=frozenset(d.value for d in deliveries),
+)
+
+
+def product_line(hit: Hit | None, product_id: str, name: str, short: str, status: ProductStatus) -> None:
+    """Show one product as a link to its detail page with its status and, for hits, why it matched."""
+    left, right = st.columns([5, 1])
+    left.page_link("pages/product.py", label=name, query_params={"id": product_id}, icon=":material/description:")
+    right.markdown(STATUS_BADGE[status])
+    st.caption(short)
+    if hit is not None:
+        st.caption("Gefunden über: " + " · ".join(hit.reasons[:3]))
+
+
+@st.fragment
+def results() -> None:
+    """Search box and results rerun alone while the user types."""
+    query = st.text_input(
+        "Suche",
+        key="suche",
+        type="search",
+        live=True,
+        max_chars=200,
+        placeholder="ab 3 Zeichen, z. B. Ummeldung, Hochzeit, Hund, § 18 BMG oder einen LeiKa-Schlüssel",
+        bind="query-params",
+    ) or ""
+    if query.strip() and len(query.strip()) < MIN_QUERY_LENGTH:
+        st.info("Bitte geben Sie mindestens drei Zeichen ein.")
+        return
+    if query.strip():
+        hits = index.search(query, filters)
+        if not hits:
+            st.warning("Keine Treffer. Versuchen Sie einen anderen Begriff oder entfernen Sie Filter.")
+            return
+        partial = hits[0].matched_terms < len([t for t in query.split() if len(t) > 1])
+        st.write(f"**{len(hits)} Treffer** in {len(group_hits(hits))} Gruppen"
+                 + (" – nicht alle Suchwörter kommen vor" if partial else ""))
+        for position, (group, group_hits_) in enumerate(group_hits(hits)):
+            with st.expander(f"{group.value} {GROUP_NAMES[group]} ({len(group_hits_)})", expanded=position < 3):
+                for hit in group_hits_:
+                    p = hit.product
+                    product_line(hit, p.id, p.name, p.short_description, p.status)
+        return
+    letters = index.letters()
+    letter = st.pills("A–Z", letters, key="cat_letter", selection_mode="single")
+    browsed = index.browse(filters, letter or "")
+    st.write(f"**{len(browsed)} Produkte**" + (f" mit „{letter}“" if letter else ""))
+    by_group: dict = {}
+    for p in browsed:
+        by_group.setdefault(p.group, []).append(p)
+    for group in sorted(by_group, key=lambda g: g.value):
+        items = by_group[group]
+        with st.expander(f"{group.value} {GROUP_NAMES[group]} ({len(items)})", expanded=bool(letter)):
+            for p in items:
+                product_line(None, p.id, p.name, p.short_description, p.status)
+
+
+with main_col:
+    results()
