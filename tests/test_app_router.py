@@ -27,8 +27,9 @@ from tests.builders import actor_of, make_municipality, make_user
 __all__ = ["app_like_server"]  # autouse fixture
 
 ANONYMOUS = {"": "Start", "anmelden": "Anmelden", "registrieren": "Registrieren", "einladung": "Einladung annehmen"}
-KOMMUNE = {"": "Start", "team": "Mein Team"}
-KISA = {"": "Start", "freischaltungen": "Freischaltungen", "protokoll": "Protokoll"}
+CATALOG = {"katalog": "OAA-Katalog", "produkt": "Produkt"}
+KOMMUNE = {"": "Start", **CATALOG, "team": "Mein Team"}
+KISA = {"": "Start", **CATALOG, "freischaltungen": "Freischaltungen", "protokoll": "Protokoll"}
 
 
 def test_visitor_gets_start_login_registration_and_invitation(engine):
