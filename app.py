@@ -45,6 +45,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
         "Übersicht": [start, *catalog],
         "KISA": [
             _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),
+            _page("catalog_admin.py", "Katalogpflege", ":material/edit_note:", "katalogpflege"),
             _page("audit_log.py", "Protokoll", ":material/history:", "protokoll"),
         ],
     }

@@ -48,6 +48,19 @@ _MESSAGES = {
     "greater_than_equal": "darf nicht negativ sein",
     "date_from_datetime_parsing": "muss ein Datum sein (JJJJ-MM-TT)",
     "date_parsing": "muss ein Datum sein (JJJJ-MM-TT)",
+    "date_type": "muss ein Datum sein (JJJJ-MM-TT)",
+    "int_type": "muss eine ganze Zahl sein",
+    "int_from_float": "muss eine ganze Zahl sein (ohne Nachkommastellen)",
+    "float_type": "muss eine Zahl sein",
+    "float_parsing": "muss eine Zahl sein",
+    "bool_type": "muss ja oder nein sein (true/false)",
+    "bool_parsing": "muss ja oder nein sein (true/false)",
+    "string_type": "muss ein Text sein",
+    "list_type": "muss eine Liste sein",
+    "dict_type": "muss eine Tabelle aus Feldname und Wert sein",
+    "model_type": "muss eine Tabelle mit Feldern sein",
+    "model_attributes_type": "muss eine Tabelle mit Feldern sein",
+    "union_tag_invalid": "hat einen ungültigen Wert",
 }
 
 
@@ -57,8 +70,10 @@ def problems_of(error: ValidationError, source: str) -> list[Problem]:
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"])
         message = _MESSAGES.get(item["type"])
-        if message is None:
-            message = str(item["msg"]).removeprefix("Value error, ")
+        if message is None and item["type"] == "value_error":
+            message = str(item["msg"]).removeprefix("Value error, ")  # our own German messages
+        elif message is None:
+            message = "hat einen ungültigen Wert"
         elif item["type"] in ("enum", "literal_error"):
             message += f" (erlaubt: {item.get('ctx', {}).get('expected', '')})"
         found.append(Problem(source, field, message))

@@ -16,9 +16,7 @@ from catalog.loader import CatalogError, Problem, problems_of, validate_entries
 from catalog.schema import Product, ProductStatus
 from core.clock import utcnow
 from core.errors import DomainError, NotFound
-from models import CatalogProduct, OrderedProduct, OrderedProductState
-
-OPEN_STATES = tuple(s for s in OrderedProductState if s not in (OrderedProductState.CANCELLED, OrderedProductState.TERMINATED))
+from models import CatalogProduct, OrderedProduct
 
 
 def to_row(product: Product, *, updated_by: str, version: int = 1) -> CatalogProduct:
@@ -61,11 +59,10 @@ def is_empty(session: Session) -> bool:
     return session.exec(select(CatalogProduct.id)).first() is None
 
 
-def _open_orders(session: Session) -> dict[str, int]:
+def _orders_per_product(session: Session) -> dict[str, int]:
+    """Count every order per product, cancelled and ended ones too: they keep referring to it."""
     rows = session.exec(
-        select(OrderedProduct.product_id, func.count())
-        .where(col(OrderedProduct.state).in_(OPEN_STATES))
-        .group_by(col(OrderedProduct.product_id))
+        select(OrderedProduct.product_id, func.count()).group_by(col(OrderedProduct.product_id))
     ).all()
     return {product_id: int(n) for product_id, n in rows}
 
@@ -94,12 +91,15 @@ def parse_entries(raw: Any, source: str) -> list[tuple[str, dict[str, Any]]]:
     """Accept a JSON array of products (as exported) and label each entry for error messages."""
     if not isinstance(raw, list):
         raise CatalogError([Problem(source, "", "muss eine JSON-Liste von Produkten sein")])
-    entries = []
+    entries, problems = [], []
     for position, item in enumerate(raw, start=1):
         label = f"{source}, Eintrag {position}" + (f" ({item.get('id')})" if isinstance(item, dict) and item.get("id") else "")
         if not isinstance(item, dict):
-            raise CatalogError([Problem(label, "", "muss ein Objekt sein")])
+            problems.append(Problem(label, "", "muss ein Objekt mit den Produktfeldern sein"))
+            continue
         entries.append((label, item))
+    if problems:
+        raise CatalogError(problems)
     return entries
 
 
@@ -122,20 +122,24 @@ def import_catalog(
         except CatalogError as exc:
             report.problems = exc.problems
             return report
+    if not products:
+        report.problems = [Problem("Import", "", "enthält kein Produkt – der Katalog bleibt, wie er ist")]
+        return report
     ids = [p.id for p in products]
     if len(set(ids)) != len(ids):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         report.problems = [Problem(f"Produkt {i}", "id", "kommt mehrfach vor") for i in duplicates]
         return report
-    existing = {r.id: r for r in session.exec(select(CatalogProduct))}
-    ordered = _open_orders(session)
+    # Lock the rows: a clerk's concurrent edit either lands before the import reads or waits for it.
+    existing = {r.id: r for r in session.exec(select(CatalogProduct).with_for_update())}
+    ordered = _orders_per_product(session)
     incoming = {p.id: p for p in products}
     for product_id in sorted(set(existing) - set(incoming)):
         if product_id in ordered:
             report.problems.append(Problem(
                 f"Produkt {product_id}", "",
-                f"fehlt im Import, ist aber von {ordered[product_id]} Kommune(n) bestellt – "
-                "bitte im Katalog lassen und ggf. auf „eingestellt“ setzen",
+                f"fehlt im Import, ist aber {ordered[product_id]}-mal bestellt (auch stornierte Bestellungen "
+                "verweisen darauf) – bitte im Katalog lassen und ggf. auf „eingestellt“ setzen",
             ))
         else:
             report.removed.append(product_id)

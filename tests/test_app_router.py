@@ -29,7 +29,8 @@ __all__ = ["app_like_server"]  # autouse fixture
 ANONYMOUS = {"": "Start", "anmelden": "Anmelden", "registrieren": "Registrieren", "einladung": "Einladung annehmen"}
 CATALOG = {"katalog": "OAA-Katalog", "produkt": "Produkt"}
 KOMMUNE = {"": "Start", **CATALOG, "team": "Mein Team"}
-KISA = {"": "Start", **CATALOG, "freischaltungen": "Freischaltungen", "protokoll": "Protokoll"}
+KISA = {"": "Start", **CATALOG, "freischaltungen": "Freischaltungen", "katalogpflege": "Katalogpflege",
+        "protokoll": "Protokoll"}
 
 
 def test_visitor_gets_start_login_registration_and_invitation(engine):

@@ -157,3 +157,35 @@ def test_loader_names_file_and_field(tmp_path):
     text = str(caught.value)
     assert "kaputt.toml: ist keine gültige TOML-Datei" in text
     assert "falsch.toml, Feld „short_description“: fehlt" in text
+
+
+def test_import_may_not_remove_a_product_with_only_cancelled_orders(session):
+    seed(session, "Meldebescheinigung", "Wahlschein")
+    town = make_municipality(session)
+    session.add(OrderedProduct(municipality_id=town.id, product_id="wahlschein", state=OrderedProductState.CANCELLED))
+    session.commit()
+    report = import_catalog(session, products=[make_product("Meldebescheinigung")], dry_run=True)
+    assert report.problems and "wahlschein" in str(report.problems[0])
+    assert import_catalog(session, products=[make_product("Meldebescheinigung")]).applied is False
+
+
+def test_an_empty_import_is_refused(session):
+    seed(session, "Wahlschein")
+    report = import_catalog(session, entries=[])
+    assert "kein Produkt" in str(report.problems[0])
+    assert [p.id for p in load_products(session)] == ["wahlschein"]
+
+
+def test_wrong_types_in_an_import_are_named_in_german(session):
+    entries = parse_entries([product_data("Wahlschein", prices={"setup_cents": 1.5, "yearly_licence_cents": "x"},
+                                          synonyms="Briefwahl")], "k.json")
+    text = "\n".join(str(p) for p in import_catalog(session, entries=entries).problems)
+    assert "prices.setup_cents“: muss eine ganze Zahl sein" in text
+    assert "synonyms“: muss eine Liste sein" in text
+    assert "Input should" not in text
+
+
+def test_every_non_object_entry_is_named():
+    with pytest.raises(CatalogError) as caught:
+        parse_entries([1, product_data("Wahlschein"), "x"], "k.json")
+    assert [p.source for p in caught.value.problems] == ["k.json, Eintrag 1", "k.json, Eintrag 3"]
