@@ -99,6 +99,9 @@ class SearchIndex:
     _legal: dict[str, set[int]] = field(default_factory=dict, repr=False)
     _legal_text: dict[tuple[int, str], str] = field(default_factory=dict, repr=False)
     _long_words: list[str] = field(default_factory=list, repr=False)
+    _by_name: list[int] = field(default_factory=list, repr=False)  # product positions sorted by name
+    _initials: list[str] = field(default_factory=list, repr=False)
+    fachverfahren: list[str] = field(default_factory=list)  # every Fachverfahren named, for the filter
     _cache: dict[tuple[str, Filters, int | None], list[Hit]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -125,6 +128,10 @@ class SearchIndex:
         self._stems = dict(stems)
         self._legal = dict(legal)
         self._long_words = [w for w in self._vocab if len(w) >= 8 and not w.isdigit()]
+        folded = [fold(p.name) for p in self.products]
+        self._by_name = sorted(range(len(self.products)), key=folded.__getitem__)
+        self._initials = [initial(p.name) for p in self.products]
+        self.fachverfahren = sorted({f for p in self.products for f in p.fachverfahren})
 
     # -- matching one term -------------------------------------------------------------------------
     def _matches(self, term: str) -> list[tuple[str, float]]:
@@ -219,12 +226,14 @@ class SearchIndex:
     def browse(self, filters: Filters | None = None, letter: str = "") -> list[Product]:
         """Return the products passing ``filters`` (and starting with ``letter``), sorted by name."""
         filters = filters or Filters()
-        chosen = [p for p in self.products if filters.accepts(p) and (not letter or initial(p.name) == letter)]
-        return sorted(chosen, key=lambda p: fold(p.name))
+        return [
+            self.products[i] for i in self._by_name
+            if (not letter or self._initials[i] == letter) and filters.accepts(self.products[i])
+        ]
 
     def letters(self) -> list[str]:
         """Return the initials that products start with, for the A–Z index."""
-        return sorted({initial(p.name) for p in self.products})
+        return sorted(set(self._initials))
 
 
 def _fields_of(product: Product) -> list[tuple[str, list[str]]]:

@@ -33,8 +33,7 @@ with filter_col:
                                    placeholder="alle")
     statuses = st.multiselect("Status", [s.value for s in ProductStatus], default=["verfügbar", "geplant"],
                               key="cat_statuses")
-    all_fachverfahren = sorted({f for p in products for f in p.fachverfahren})
-    fachverfahren = st.multiselect("Fachverfahren", all_fachverfahren, key="cat_fachverfahren", placeholder="alle")
+    fachverfahren = st.multiselect("Fachverfahren", index.fachverfahren, key="cat_fachverfahren", placeholder="alle")
     deliveries = st.multiselect("Datenübergabe", list(DELIVERY_NAMES), format_func=lambda d: DELIVERY_NAMES[d],
                                 key="cat_deliveries", placeholder="alle")
 filters = Filters(
@@ -54,6 +53,30 @@ def product_line(hit: Hit | None, product_id: str, name: str, short: str, status
     st.caption(short)
     if hit is not None:
         st.caption("Gefunden über: " + " · ".join(hit.reasons[:3]))
+
+
+PER_GROUP = 20  # products shown per group before "Mehr anzeigen"
+
+
+def group_section(key: str, title: str, items: list, expanded: bool, show) -> None:  # type: ignore[type-arg]
+    """One expandable group; long groups show the first entries and a button for more."""
+    shown = st.session_state.get(f"cat_more_{key}", PER_GROUP)
+    with st.expander(f"{title} ({len(items)})", expanded=expanded):
+        for item in items[:shown]:
+            show(item)
+        rest = len(items) - shown
+        if rest > 0 and st.button(f"Weitere {min(PER_GROUP, rest)} von {rest} anzeigen", key=f"cat_more_btn_{key}"):
+            st.session_state[f"cat_more_{key}"] = shown + PER_GROUP
+            st.rerun(scope="fragment")
+
+
+def show_hit(hit: Hit) -> None:
+    p = hit.product
+    product_line(hit, p.id, p.name, p.short_description, p.status)
+
+
+def show_product(p) -> None:  # type: ignore[no-untyped-def]
+    product_line(None, p.id, p.name, p.short_description, p.status)
 
 
 @st.fragment
@@ -76,27 +99,21 @@ def results() -> None:
         if not hits:
             st.warning("Keine Treffer. Versuchen Sie einen anderen Begriff oder entfernen Sie Filter.")
             return
+        grouped = group_hits(hits)
         partial = hits[0].matched_terms < len([t for t in query.split() if len(t) > 1])
-        st.write(f"**{len(hits)} Treffer** in {len(group_hits(hits))} Gruppen"
-                 + (" – nicht alle Suchwörter kommen vor" if partial else ""))
-        for position, (group, group_hits_) in enumerate(group_hits(hits)):
-            with st.expander(f"{group.value} {GROUP_NAMES[group]} ({len(group_hits_)})", expanded=position < 3):
-                for hit in group_hits_:
-                    p = hit.product
-                    product_line(hit, p.id, p.name, p.short_description, p.status)
+        st.write(f"**{len(hits)} Treffer** in {len(grouped)} Gruppen" + (" – nicht alle Suchwörter kommen vor" if partial else ""))
+        for position, (group, in_group) in enumerate(grouped):
+            group_section(f"q{group.value}", f"{group.value} {GROUP_NAMES[group]}", in_group, position < 3, show_hit)
         return
-    letters = index.letters()
-    letter = st.pills("A–Z", letters, key="cat_letter", selection_mode="single")
+    letter = st.pills("A–Z", index.letters(), key="cat_letter", selection_mode="single")
     browsed = index.browse(filters, letter or "")
     st.write(f"**{len(browsed)} Produkte**" + (f" mit „{letter}“" if letter else ""))
     by_group: dict = {}
     for p in browsed:
         by_group.setdefault(p.group, []).append(p)
     for group in sorted(by_group, key=lambda g: g.value):
-        items = by_group[group]
-        with st.expander(f"{group.value} {GROUP_NAMES[group]} ({len(items)})", expanded=bool(letter)):
-            for p in items:
-                product_line(None, p.id, p.name, p.short_description, p.status)
+        group_section(f"b{group.value}{letter or ''}", f"{group.value} {GROUP_NAMES[group]}", by_group[group], bool(letter),
+                      show_product)
 
 
 with main_col:
