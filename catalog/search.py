@@ -58,6 +58,7 @@ class Hit:
     score: float
     matched_terms: int
     reasons: tuple[str, ...]
+    matched_all: bool = True  # False: no product contains every search word; these contain the most
 
 
 @dataclass(frozen=True)
@@ -216,11 +217,12 @@ class SearchIndex:
         if not candidates:
             return []
         top = max(matched[i] for i in candidates)  # below `wanted`: no product matched every term
+        wanted = len(terms) + len(refs)
         ranked = sorted(
             (i for i in candidates if matched[i] == top),
             key=lambda i: (-matched[i], -scores[i], self.products[i].name),
         )
-        hits = [Hit(self.products[i], round(scores[i], 2), matched[i], tuple(reasons[i])) for i in ranked]
+        hits = [Hit(self.products[i], round(scores[i], 2), matched[i], tuple(reasons[i]), top >= wanted) for i in ranked]
         return hits[:limit] if limit else hits
 
     def browse(self, filters: Filters | None = None, letter: str = "") -> list[Product]:

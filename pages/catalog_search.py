@@ -58,7 +58,7 @@ def product_line(hit: Hit | None, product_id: str, name: str, short: str, status
 PER_GROUP = 20  # products shown per group before "Mehr anzeigen"
 
 
-def group_section(key: str, title: str, items: list, expanded: bool, show) -> None:  # type: ignore[type-arg]
+def group_section(key: str, title: str, items: list, expanded: bool, show) -> None:
     """One expandable group; long groups show the first entries and a button for more."""
     shown = st.session_state.get(f"cat_more_{key}", PER_GROUP)
     with st.expander(f"{title} ({len(items)})", expanded=expanded):
@@ -75,7 +75,7 @@ def show_hit(hit: Hit) -> None:
     product_line(hit, p.id, p.name, p.short_description, p.status)
 
 
-def show_product(p) -> None:  # type: ignore[no-untyped-def]
+def show_product(p) -> None:
     product_line(None, p.id, p.name, p.short_description, p.status)
 
 
@@ -100,8 +100,8 @@ def results() -> None:
             st.warning("Keine Treffer. Versuchen Sie einen anderen Begriff oder entfernen Sie Filter.")
             return
         grouped = group_hits(hits)
-        partial = hits[0].matched_terms < len([t for t in query.split() if len(t) > 1])
-        st.write(f"**{len(hits)} Treffer** in {len(grouped)} Gruppen" + (" – nicht alle Suchwörter kommen vor" if partial else ""))
+        note = "" if hits[0].matched_all else " – kein Produkt enthält alle Suchwörter; gezeigt werden die besten"
+        st.write(f"**{len(hits)} Treffer** in {len(grouped)} Gruppen{note}")
         for position, (group, in_group) in enumerate(grouped):
             group_section(f"q{group.value}", f"{group.value} {GROUP_NAMES[group]}", in_group, position < 3, show_hit)
         return

@@ -117,3 +117,9 @@ def test_a_to_z_index_files_umlauts_under_their_letter(index):
     assert initial("Übermittlungssperren") == "U"
     assert "U" in index.letters() and "Ü" not in index.letters()
     assert names(index.browse(letter="U")) == ["Übermittlungssperren"]
+
+
+def test_hits_say_whether_every_search_word_was_found(index):
+    assert index.search("Anmeldung der Hauptwohnung")[0].matched_all  # "der" is not a search word
+    partial = index.search("Hauptwohnung Xylophon")
+    assert partial and not partial[0].matched_all
