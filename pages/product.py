@@ -61,9 +61,11 @@ facts[2].markdown(
     "**Datenübergabe**\n\n" + "\n".join(f"- {DELIVERY_NAMES[d]}" for d in product.data_delivery)
     + ("\n\n**Fachverfahren**\n\n" + "\n".join(f"- {f}" for f in product.fachverfahren) if product.fachverfahren else "")
 )
-if product.life_situations or product.synonyms:
-    st.caption("Lebenslagen: " + ", ".join(product.life_situations) + (" · Auch gesucht als: " + ", ".join(product.synonyms)
-               if product.synonyms else ""))
+hints = ([f"Lebenslagen: {', '.join(product.life_situations)}"] if product.life_situations else []) + (
+    [f"Auch gesucht als: {', '.join(product.synonyms)}"] if product.synonyms else []
+)
+if hints:
+    st.caption(" · ".join(hints))
 
 tabs = st.tabs(["Ausgabedaten", "Musterdaten", "XML", "Konfiguration", "Releases", "Verfügbarkeit"])
 with tabs[0]:
