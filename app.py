@@ -7,6 +7,7 @@ import streamlit as st
 from accounts.actor import Actor
 from core.config import get_settings
 from models import Role, UserStatus
+from models.user import ROLE_NAMES
 from web import state
 from web.auth import emit_cookie_scripts, log_out, restore_login
 from web.errors import show_unexpected_error
@@ -64,8 +65,7 @@ def sidebar(actor: Actor | None) -> None:
         if actor is None:
             return
         st.markdown(f"**{actor.full_name}**  \n{actor.email}")
-        role_names = {Role.KOMMUNE: "Kommune", Role.KISA: "KISA", Role.ADMIN: "Administration"}
-        st.caption(f"Rolle: {role_names[actor.role]}")
+        st.caption(f"Rolle: {ROLE_NAMES[actor.role]}")
         if st.button("Abmelden", icon=":material/logout:", width="stretch", key="sidebar_logout"):
             log_out()
             state.flash("Sie wurden abgemeldet.")

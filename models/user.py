@@ -73,3 +73,14 @@ class WebSession(SQLModel, table=True):
     revoked_at: datetime | None = None
     bind_code_hash: str | None = Field(default=None, max_length=64, index=True)  # one-time cookie hand-over
     bind_code_expires_at: datetime | None = None
+
+
+ROLE_NAMES: dict[Role, str] = {Role.KOMMUNE: "Kommune", Role.KISA: "KISA", Role.ADMIN: "Administration"}
+
+USER_STATUS_NAMES: dict[UserStatus, str] = {
+    UserStatus.ACTIVE: "aktiv",
+    UserStatus.INVITED: "eingeladen",
+    UserStatus.PENDING: "wartet auf Freischaltung",
+    UserStatus.REJECTED: "abgelehnt",
+    UserStatus.DISABLED: "deaktiviert",
+}

@@ -8,18 +8,10 @@ from accounts.administration import create_staff_account, list_accounts, set_dis
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import Role, UserStatus
+from models.user import ROLE_NAMES, USER_STATUS_NAMES
 from web.forms import field_error
 from web.guard import require_actor
 from web.text import fmt_datetime
-
-ROLE_TEXT = {Role.KOMMUNE: "Kommune", Role.KISA: "KISA", Role.ADMIN: "Administration"}
-STATUS_TEXT = {
-    UserStatus.ACTIVE: "aktiv",
-    UserStatus.INVITED: "eingeladen",
-    UserStatus.PENDING: "wartet auf Freischaltung",
-    UserStatus.REJECTED: "abgelehnt",
-    UserStatus.DISABLED: "deaktiviert",
-}
 
 actor = require_actor(Role.ADMIN)
 st.title("Benutzerkonten")
@@ -37,9 +29,9 @@ st.dataframe(
         {
             "Name": a.full_name + (" (Beispieldaten)" if a.is_demo else ""),
             "E-Mail": a.email,
-            "Rolle": ROLE_TEXT[a.role],
+            "Rolle": ROLE_NAMES[a.role],
             "Kommune": a.municipality,
-            "Status": STATUS_TEXT[a.status],
+            "Status": USER_STATUS_NAMES[a.status],
             "Letzte Anmeldung": fmt_datetime(a.last_login_at),
         }
         for a in accounts
@@ -54,7 +46,7 @@ choices = {a.user_id: a for a in accounts if a.user_id != actor.user_id and a.st
 
 def _label(user_id: int) -> str:
     a = choices[user_id]
-    return f"{a.full_name} – {a.email} ({STATUS_TEXT[a.status]})"
+    return f"{a.full_name} – {a.email} ({USER_STATUS_NAMES[a.status]})"
 
 
 picked = st.selectbox("Konto", list(choices), index=None, placeholder="Konto wählen …", format_func=_label, key="adm_pick")
@@ -85,7 +77,7 @@ with st.form("adm_new"):
     field_error(errors, "full_name")
     email = st.text_input("E-Mail-Adresse", key="adm_email", max_chars=254)
     field_error(errors, "email")
-    role = st.radio("Rolle", [Role.KISA, Role.ADMIN], format_func=ROLE_TEXT.get, horizontal=True, key="adm_role")
+    role = st.radio("Rolle", [Role.KISA, Role.ADMIN], format_func=ROLE_NAMES.get, horizontal=True, key="adm_role")
     password = st.text_input("Erstes Passwort", type="password", key="adm_password", autocomplete="new-password",
                              help="Mindestens 12 Zeichen. Teilen Sie es der Person auf sicherem Weg mit.")
     field_error(errors, "password")

@@ -10,17 +10,10 @@ from accounts.team import invite_colleague, list_team
 from accounts.validation import format_phone
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
-from models import Role, UserStatus
+from models import Role
+from models.user import USER_STATUS_NAMES
 from web.forms import field_error
 from web.guard import require_actor
-
-STATUS_TEXT = {
-    UserStatus.ACTIVE: "aktiv",
-    UserStatus.INVITED: "eingeladen",
-    UserStatus.PENDING: "wartet auf Freischaltung",
-    UserStatus.REJECTED: "abgelehnt",
-    UserStatus.DISABLED: "deaktiviert",
-}
 
 actor = require_actor(Role.KOMMUNE)
 with session_scope() as session:
@@ -41,7 +34,7 @@ st.dataframe(
             "Funktion": m.position,
             "E-Mail": m.email,
             "Telefon": format_phone(m.phone),
-            "Status": STATUS_TEXT[m.status],
+            "Status": USER_STATUS_NAMES[m.status],
             "Verwaltet Team": "ja" if m.can_manage_team else "",
         }
         for m in team
