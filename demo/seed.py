@@ -11,8 +11,11 @@ from core.clock import utcnow
 from demo.personas import DEMO_PASSWORD, MUNICIPALITIES, PERSONAS
 from models import (
     AuditEvent,
+    CatalogProduct,
     Municipality,
     MunicipalityStatus,
+    OrderedProduct,
+    OrderedProductState,
     RegistrationDecision,
     User,
     UserStatus,
@@ -50,8 +53,31 @@ def seed_demo(session: Session) -> int:
             authorised_confirmed_at=utcnow() if p.role == Role.KOMMUNE else None,
         ))
     session.flush()
+    _seed_orders(session, by_ags)
     record(session, action="demo.seeded", entity_type="demo", details="Demodaten (Beispieldaten) angelegt.")
     return len(PERSONAS)
+
+
+# Which sample municipality has which product in which state: (AGS, words in the product id, state).
+DEMO_ORDERS = (
+    ("14999001", "meldebescheinigung", OrderedProductState.LIVE),
+    ("14999001", "wohnungsgeber", OrderedProductState.LIVE),
+    ("14999001", "eheschliessung", OrderedProductState.SETUP),
+    ("14999001", "wesenstest", OrderedProductState.QUESTIONNAIRE),
+    ("14999002", "meldebescheinigung", OrderedProductState.TESTING),
+    ("14999002", "feuerwerk", OrderedProductState.SUBMITTED),
+)
+
+
+def _seed_orders(session: Session, by_ags: dict[str, Municipality]) -> None:
+    """Give the sample municipalities products at several stages (when the catalogue has them)."""
+    ids = sorted(session.exec(select(CatalogProduct.id)).all())
+    for ags, words, state in DEMO_ORDERS:
+        product_id = next((i for i in ids if words in i), None)
+        municipality_id = by_ags[ags].id
+        if product_id is not None and municipality_id is not None:
+            session.add(OrderedProduct(municipality_id=municipality_id, product_id=product_id, state=state))
+    session.flush()
 
 
 def reset_demo(session: Session) -> int:
@@ -67,6 +93,7 @@ def reset_demo(session: Session) -> int:
         | col(RegistrationDecision.decided_by_id).in_(demo_users)))
     session.exec(delete(AuditEvent).where(
         col(AuditEvent.municipality_id).in_(demo_munis) | col(AuditEvent.actor_id).in_(demo_users)))
+    session.exec(delete(OrderedProduct).where(col(OrderedProduct.municipality_id).in_(demo_munis)))
     session.exec(delete(User).where(col(User.municipality_id).in_(demo_munis)))
     session.exec(delete(User).where(col(User.is_demo).is_(True)))
     session.exec(delete(Municipality).where(col(Municipality.is_demo).is_(True)))

@@ -80,3 +80,22 @@ def test_demo_reset_via_cli_when_demo_mode_is_on(engine, session, monkeypatch):
     result = runner.invoke(app, ["demo", "reset"])
     assert result.exit_code == 0, result.output
     assert "Demodaten zurückgesetzt" in result.output
+
+
+def test_demo_municipalities_have_products_at_several_stages_and_reset_keeps_real_orders(session):
+    from catalog.store import import_catalog
+    from models import OrderedProduct
+    from tests.builders import make_municipality
+    from tests.catalog_builders import make_product
+
+    import_catalog(session, products=[make_product("Meldebescheinigung"), make_product("Anmeldung Eheschließung")])
+    real_town = make_municipality(session)
+    session.add(OrderedProduct(municipality_id=real_town.id, product_id="meldebescheinigung"))
+    seed_demo(session)
+    session.commit()
+    demo_orders = session.exec(select(OrderedProduct).where(OrderedProduct.municipality_id != real_town.id)).all()
+    assert {o.state.value for o in demo_orders} >= {"live", "setup", "testing"}
+    reset_demo(session)
+    session.commit()
+    assert len(session.exec(select(OrderedProduct).where(OrderedProduct.municipality_id == real_town.id)).all()) == 1
+    assert len(session.exec(select(OrderedProduct)).all()) == 1 + len(demo_orders)
