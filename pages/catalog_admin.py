@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import json
-import math
-from datetime import date, datetime
-from typing import Any, get_args
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from catalog.editing import (
+    CHOICE_COLUMNS,
+    COLUMN_HELP,
+    COLUMN_NAMES,
+    COLUMNS,
+    DATE_COLUMNS,
+    FIELD_NAMES,
+    FLAG_COLUMNS,
+    STATUS_TEXT,
+    TEXT_COLUMNS,
+    collect_data,
+    form_values,
+    problem_list,
+    report_names,
+    table_rows,
+)
 from catalog.loader import CatalogError, Problem
 from catalog.schema import (
     DELIVERY_NAMES,
     GROUP_NAMES,
     AktenplanGroup,
-    ConfigField,
     DataDelivery,
-    FieldType,
     Manufacturer,
     Product,
     ProductStatus,
-    slugify,
 )
 from catalog.store import (
     ImportReport,
@@ -41,128 +52,31 @@ from web.state import current_actor
 from web.text import BERLIN
 
 NEW = "__neu__"  # selectbox entry "Neues Produkt anlegen" (product ids are slugs and never look like this)
-
-STATUS_TEXT = {
-    ProductStatus.VERFUEGBAR: "verfügbar – kann bestellt werden",
-    ProductStatus.GEPLANT: "geplant – angekündigt, noch nicht bestellbar",
-    ProductStatus.EINGESTELLT: "eingestellt – nicht mehr neu bestellbar",
+# session-state key of the widget holding each form value of catalog.editing.form_values
+FORM_KEYS = {
+    "id": "cat_adm_id",
+    "name": "cat_adm_name",
+    "short_description": "cat_adm_short",
+    "description": "cat_adm_description",
+    "group": "cat_adm_group",
+    "manufacturer": "cat_adm_manufacturer",
+    "status": "cat_adm_status",
+    "legal_basis": "cat_adm_legal",
+    "leika_keys": "cat_adm_leika",
+    "synonyms": "cat_adm_synonyms",
+    "life_situations": "cat_adm_life",
+    "fachverfahren": "cat_adm_fachverfahren",
+    "data_delivery": "cat_adm_delivery",
+    "setup_euros": "cat_adm_setup",
+    "yearly_euros": "cat_adm_yearly",
+    "price_note": "cat_adm_price_note",
+    "sample_price": "cat_adm_sample",
 }
-FIELD_TYPES = list(get_args(FieldType))
-CONFIG_TYPES = list(get_args(ConfigField.model_fields["type"].annotation))
-
-# German names of the product fields, for the form labels and for naming problems.
-FIELD_NAMES = {
-    "id": "Kennung (ID)",
-    "name": "Name",
-    "short_description": "Kurzbeschreibung",
-    "description": "Ausführliche Beschreibung",
-    "group": "Aktenplan-Hauptgruppe",
-    "manufacturer": "Hersteller",
-    "status": "Status",
-    "legal_basis": "Rechtsgrundlagen",
-    "leika_keys": "LeiKa-Schlüssel",
-    "synonyms": "Synonyme",
-    "life_situations": "Lebenslagen",
-    "fachverfahren": "Fachverfahren",
-    "data_delivery": "Datenübermittlung",
-    "output_fields": "Ausgabedaten",
-    "config_fields": "Konfigurationsfelder",
-    "releases": "Versionen",
-    "sample_data": "Musterdaten",
-    "prices": "Preise",
-}
-COLUMN_NAMES = {
-    "output_fields": {"name": "Feldname (XML)", "label": "Bezeichnung", "type": "Typ", "required": "Pflichtfeld",
-                      "description": "Beschreibung"},
-    "config_fields": {"key": "Schlüssel", "label": "Bezeichnung", "type": "Typ", "required": "Pflichtangabe",
-                      "help": "Hilfetext", "options": "Auswahlmöglichkeiten", "default": "Vorbelegung"},
-    "releases": {"version": "Version", "date": "Datum", "notes": "Änderungen", "requires_config_review":
-                 "Konfiguration prüfen"},
-    "prices": {"setup_cents": "Einrichtung", "yearly_licence_cents": "Lizenz und Pflege pro Jahr", "note": "Hinweis",
-               "sample": "Beispielpreis"},
-}
-FORMAT_HINTS = {
-    "id": "nur Kleinbuchstaben a–z, Ziffern und Bindestriche, 3 bis 80 Zeichen, z. B. meldebescheinigung",
-    "leika_keys": "genau 14 Ziffern",
-    "output_fields.name": "Kleinbuchstaben, Ziffern und Unterstrich, beginnend mit einem Buchstaben",
-    "config_fields.key": "Kleinbuchstaben, Ziffern und Unterstrich, beginnend mit einem Buchstaben",
-    "releases.version": "z. B. 1.2 oder 1.2.3",
-}
-COLUMNS = {
-    "output_fields": ["name", "label", "type", "required", "description"],
-    "config_fields": ["key", "label", "type", "required", "help", "options", "default"],
-    "releases": ["version", "date", "notes", "requires_config_review"],
-    "sample_data": ["name", "value"],
-}
-TEXT_COLUMNS = {
-    "output_fields": ["name", "label", "type", "description"],
-    "config_fields": ["key", "label", "type", "help", "options", "default"],
-    "releases": ["version", "notes"],
-    "sample_data": ["name", "value"],
-}
-FLAG_COLUMNS = {"output_fields": ["required"], "config_fields": ["required"], "releases": ["requires_config_review"],
-                "sample_data": []}
-OPTION_SEPARATOR = ";"
-YES = {"ja", "j", "true", "wahr", "1", "yes"}
-NO = {"nein", "n", "false", "falsch", "0", "no"}
 
 S = st.session_state
 
 
-# --- reading and writing the form ----------------------------------------------------------------------------
-
-
-def _lines(values: list[str]) -> str:
-    return "\n".join(values)
-
-
-def _from_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _sample_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "ja" if value else "nein"
-    return str(value)
-
-
-def _is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _text(value: Any) -> str:
-    return "" if _is_blank(value) else str(value).strip()
-
-
-def _flag(value: Any) -> bool:
-    return False if _is_blank(value) else bool(value)
-
-
-def _table_rows(product: Product | None) -> dict[str, list[dict[str, Any]]]:
-    """Return the rows the table editors start with."""
-    if product is None:
-        return {
-            "output_fields": [{"name": "", "label": "", "type": "text", "required": True, "description": ""}],
-            "config_fields": [],
-            "releases": [],
-            "sample_data": [],
-        }
-    return {
-        "output_fields": [f.model_dump() for f in product.output_fields],
-        "config_fields": [
-            {**c.model_dump(), "options": f"{OPTION_SEPARATOR} ".join(c.options), "default": c.default or ""}
-            for c in product.config_fields
-        ],
-        "releases": [r.model_dump() for r in product.releases],
-        "sample_data": [{"name": k, "value": _sample_text(v)} for k, v in product.sample_data.items()],
-    }
+# --- the form -------------------------------------------------------------------------------------------------
 
 
 def _fill_form(product: Product | None, version: int | None, loaded: str | None) -> None:
@@ -171,197 +85,66 @@ def _fill_form(product: Product | None, version: int | None, loaded: str | None)
     S["cat_adm_version"] = version
     S["cat_adm_stale"] = None
     S["cat_adm_gen"] = int(S.get("cat_adm_gen", 0)) + 1  # fresh table editors
-    S["cat_adm_tables"] = _table_rows(product)
+    S["cat_adm_tables"] = table_rows(product)
     S["cat_adm_original_sample"] = dict(product.sample_data) if product else {}
-    S["cat_adm_id"] = ""
-    S["cat_adm_name"] = product.name if product else ""
-    S["cat_adm_short"] = product.short_description if product else ""
-    S["cat_adm_description"] = product.description if product else ""
-    S["cat_adm_group"] = product.group if product else None
-    S["cat_adm_manufacturer"] = product.manufacturer if product else None
-    S["cat_adm_status"] = product.status if product else ProductStatus.GEPLANT
-    S["cat_adm_legal"] = _lines(product.legal_basis) if product else ""
-    S["cat_adm_leika"] = _lines(product.leika_keys) if product else ""
-    S["cat_adm_synonyms"] = _lines(product.synonyms) if product else ""
-    S["cat_adm_life"] = _lines(product.life_situations) if product else ""
-    S["cat_adm_fachverfahren"] = _lines(product.fachverfahren) if product else ""
-    S["cat_adm_delivery"] = list(product.data_delivery) if product else []
-    S["cat_adm_setup"] = product.prices.setup_cents / 100 if product else 0.0
-    S["cat_adm_yearly"] = product.prices.yearly_licence_cents / 100 if product else 0.0
-    S["cat_adm_price_note"] = product.prices.note if product else ""
-    S["cat_adm_sample"] = product.prices.sample if product else True
+    for field, value in form_values(product).items():
+        S[FORM_KEYS[field]] = value
 
 
 def _editor_frame(table: str) -> pd.DataFrame:
+    """Return a table's starting rows as the frame its editor shows."""
     frame = pd.DataFrame(S["cat_adm_tables"][table], columns=COLUMNS[table])
     for column in TEXT_COLUMNS[table]:
         frame[column] = frame[column].fillna("").astype(str)
     for column in FLAG_COLUMNS[table]:
         frame[column] = frame[column].fillna(False).astype("boolean")  # nullable: added rows may leave it empty
-    if table == "releases":
-        frame["date"] = pd.to_datetime(frame["date"])
+    for column in DATE_COLUMNS[table]:
+        frame[column] = pd.to_datetime(frame[column])
     return frame
 
 
-def _kept_rows(frame: pd.DataFrame, table: str) -> list[tuple[int, dict[str, Any]]]:
-    """Return (row number as the clerk sees it, row) for every row that is not entirely empty."""
-    kept = []
-    for number, row in enumerate(frame.to_dict("records"), start=1):
-        texts = [_text(row.get(c)) for c in TEXT_COLUMNS[table]]
-        flags = [_flag(row.get(c)) for c in FLAG_COLUMNS[table]]
-        if any(texts) or any(flags) or (table == "releases" and not _is_blank(row.get("date"))):
-            kept.append((number, row))
-    return kept
+def _column(table: str, column: str) -> Any:
+    """Return the editor's configuration of one column: its German heading, help and kind of cell."""
+    label = COLUMN_NAMES[table][column]
+    hint = COLUMN_HELP.get(table, {}).get(column)
+    if column in FLAG_COLUMNS[table]:
+        return st.column_config.CheckboxColumn(label, help=hint)
+    if column in DATE_COLUMNS[table]:
+        return st.column_config.DateColumn(label, help=hint, format="DD.MM.YYYY")
+    choices = CHOICE_COLUMNS.get(table, {}).get(column)
+    if choices is not None:
+        return st.column_config.SelectboxColumn(label, help=hint, options=choices)
+    return st.column_config.TextColumn(label, help=hint)
 
 
-def _put(target: dict[str, Any], key: str, value: str) -> None:
-    """Leave out empty required texts, so the check says „fehlt“ instead of a format complaint."""
-    if value:
-        target[key] = value
+def _table_editor(table: str, intro: str) -> pd.DataFrame:
+    """Draw the editor of one of the form's tables under its introduction; return the table as edited."""
+    st.markdown(intro)
+    return st.data_editor(
+        _editor_frame(table), key=f"cat_adm_{table}_{S['cat_adm_gen']}", num_rows="dynamic", hide_index=True,
+        width="stretch", column_config={column: _column(table, column) for column in COLUMNS[table]},
+    )
 
 
-def _date(value: Any) -> date | str | None:
-    if _is_blank(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
+def _cell(value: Any) -> Any:
+    """Return a cell of an edited frame, with pandas' empty values (NaN, NA, NaT) as None."""
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):
         return value
-    return str(value).strip()
 
 
-def _sample_value(text: str, field_type: str | None, original: Any) -> str | int | float | bool:
-    """Turn a sample value typed as text back into the type the output field needs."""
-    if original is not None and _sample_text(original) == text:
-        return original  # unchanged: keep exactly what was stored
-    lowered = text.lower()
-    if field_type == "ja_nein" and lowered in YES | NO:
-        return lowered in YES
-    if field_type in ("zahl", "betrag"):
-        number = text.replace(".", "").replace(",", ".") if "," in text else text
-        try:
-            return int(number)
-        except ValueError:
-            try:
-                return float(number)
-            except ValueError:
-                return text
-    return text
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return an edited frame as plain row dicts for catalog.editing."""
+    return [{column: _cell(value) for column, value in row.items()} for row in frame.to_dict("records")]
 
 
 def _collect(editors: dict[str, pd.DataFrame]) -> tuple[dict[str, Any], dict[str, list[int]]]:
     """Build the product data from the form; also return the clerk's row numbers of every table entry."""
-    rows: dict[str, list[int]] = {}
-    data: dict[str, Any] = {
-        "short_description": S["cat_adm_short"],
-        "description": S["cat_adm_description"],
-        "legal_basis": _from_lines(S["cat_adm_legal"]),
-        "leika_keys": _from_lines(S["cat_adm_leika"]),
-        "synonyms": _from_lines(S["cat_adm_synonyms"]),
-        "life_situations": _from_lines(S["cat_adm_life"]),
-        "fachverfahren": _from_lines(S["cat_adm_fachverfahren"]),
-        "data_delivery": [DataDelivery(d).value for d in S["cat_adm_delivery"]],
-        "prices": {
-            "setup_cents": round(float(S["cat_adm_setup"] or 0) * 100),
-            "yearly_licence_cents": round(float(S["cat_adm_yearly"] or 0) * 100),
-            "note": S["cat_adm_price_note"].strip(),
-            "sample": bool(S["cat_adm_sample"]),
-        },
-    }
-    new_id = S["cat_adm_id"].strip() or slugify(S["cat_adm_name"])
-    _put(data, "id", S["cat_adm_loaded"] if S["cat_adm_loaded"] != NEW else new_id)
-    _put(data, "name", S["cat_adm_name"].strip())
-    for key, enum in (("group", AktenplanGroup), ("manufacturer", Manufacturer), ("status", ProductStatus)):
-        if S[f"cat_adm_{key}"] is not None:
-            data[key] = enum(S[f"cat_adm_{key}"]).value
-
-    output_fields = []
-    for number, row in _kept_rows(editors["output_fields"], "output_fields"):
-        entry: dict[str, Any] = {"required": _flag(row["required"]), "description": _text(row["description"])}
-        for key in ("name", "label", "type"):
-            _put(entry, key, _text(row[key]))
-        output_fields.append(entry)
-        rows.setdefault("output_fields", []).append(number)
-    data["output_fields"] = output_fields
-
-    config_fields = []
-    for number, row in _kept_rows(editors["config_fields"], "config_fields"):
-        options = [o.strip() for o in _text(row["options"]).split(OPTION_SEPARATOR) if o.strip()]
-        entry = {"required": _flag(row["required"]), "help": _text(row["help"]), "options": options,
-                 "default": _text(row["default"]) or None}
-        for key in ("key", "label", "type"):
-            _put(entry, key, _text(row[key]))
-        config_fields.append(entry)
-        rows.setdefault("config_fields", []).append(number)
-    data["config_fields"] = config_fields
-
-    releases = []
-    for number, row in _kept_rows(editors["releases"], "releases"):
-        entry = {"requires_config_review": _flag(row["requires_config_review"])}
-        for key in ("version", "notes"):
-            _put(entry, key, _text(row[key]))
-        when = _date(row["date"])
-        if when is not None:
-            entry["date"] = when
-        releases.append(entry)
-        rows.setdefault("releases", []).append(number)
-    data["releases"] = releases
-
-    types = {f.get("name"): f.get("type") for f in output_fields}
-    original = S["cat_adm_original_sample"]
-    sample: dict[str, Any] = {}
-    for _number, row in _kept_rows(editors["sample_data"], "sample_data"):
-        name = _text(row["name"])
-        sample[name] = _sample_value(_text(row["value"]), types.get(name), original.get(name))
-    data["sample_data"] = sample
-    return data, rows
-
-
-# --- explaining problems ----------------------------------------------------------------------------------
-
-
-def _where(field: str, rows: dict[str, list[int]] | None = None) -> str:
-    """Name a dotted field path in German, e.g. „Ausgabedaten, Zeile 3, Spalte „Typ““."""
-    if not field:
-        return "Produkt"
-    parts = field.split(".")
-    top = parts[0]
-    text = f"**{FIELD_NAMES.get(top, top)}**"
-    rest = parts[1:]
-    if top == "sample_data" and rest:
-        return f"{text}, Feld „{rest[0]}“"
-    if top == "prices" and rest:
-        return f"{text}, {COLUMN_NAMES['prices'].get(rest[0], rest[0])}"
-    if rest and rest[0].isdigit():
-        index = int(rest[0])
-        numbers = (rows or {}).get(top)
-        number = numbers[index] if numbers and index < len(numbers) else index + 1
-        text += f", Zeile {number}"
-        rest = rest[1:]
-    if rest:
-        text += f", Spalte „{COLUMN_NAMES.get(top, {}).get(rest[0], rest[0])}“"
-    return text
-
-
-def _explain(problem: Problem, rows: dict[str, list[int]] | None = None) -> str:
-    message = problem.message
-    if message == "hat nicht das erwartete Format":
-        parts = [p for p in problem.field.split(".") if not p.isdigit()]
-        hint = FORMAT_HINTS.get(".".join(parts[:2])) or FORMAT_HINTS.get(parts[0] if parts else "")
-        if hint:
-            message += f" ({hint})"
-    return f"{_where(problem.field, rows)}: {message}"
-
-
-def _problem_list(problems: list[Problem], *, with_source: bool = False, rows: dict[str, list[int]] | None = None) -> str:
-    lines = []
-    for problem in problems:
-        if with_source and not problem.field:
-            lines.append(f"- {problem.source}: {problem.message}")
-        else:
-            prefix = f"{problem.source} – " if with_source else ""
-            lines.append(f"- {prefix}{_explain(problem, rows)}")
-    return "\n".join(lines)
+    loaded = S["cat_adm_loaded"]
+    return collect_data({field: S[key] for field, key in FORM_KEYS.items()},
+                        {table: _rows(frame) for table, frame in editors.items()},
+                        product_id=None if loaded == NEW else loaded, original_sample=S["cat_adm_original_sample"])
 
 
 # --- page ---------------------------------------------------------------------------------------------------
@@ -413,7 +196,6 @@ with edit_tab:
 
     if pick is not None:
         is_new = pick == NEW
-        gen = S["cat_adm_gen"]
         editors: dict[str, pd.DataFrame] = {}
         with st.form("cat_adm_form", enter_to_submit=False):
             st.subheader("Neues Produkt" if is_new else by_id[pick].name)
@@ -461,60 +243,13 @@ with edit_tab:
             st.checkbox("Beispielpreis (kein gültiger Tarif)", key="cat_adm_sample",
                         help="Kommunen sehen den Hinweis „Beispielpreis“ am Produkt.")
 
-            st.markdown("**Ausgabedaten** – die Felder, die der OAA an die Kommune übergibt")
-            editors["output_fields"] = st.data_editor(
-                _editor_frame("output_fields"), key=f"cat_adm_output_fields_{gen}", num_rows="dynamic",
-                hide_index=True, width="stretch",
-                column_config={
-                    "name": st.column_config.TextColumn(COLUMN_NAMES["output_fields"]["name"],
-                                                        help=FORMAT_HINTS["output_fields.name"]),
-                    "label": st.column_config.TextColumn(COLUMN_NAMES["output_fields"]["label"]),
-                    "type": st.column_config.SelectboxColumn(COLUMN_NAMES["output_fields"]["type"], options=FIELD_TYPES),
-                    "required": st.column_config.CheckboxColumn(COLUMN_NAMES["output_fields"]["required"]),
-                    "description": st.column_config.TextColumn(COLUMN_NAMES["output_fields"]["description"]),
-                },
-            )
-            st.markdown("**Musterdaten** – ein Beispielwert je Ausgabefeld (Pflichtfelder brauchen einen)")
-            editors["sample_data"] = st.data_editor(
-                _editor_frame("sample_data"), key=f"cat_adm_sample_data_{gen}", num_rows="dynamic",
-                hide_index=True, width="stretch",
-                column_config={
-                    "name": st.column_config.TextColumn("Feldname (XML)", help="wie in den Ausgabedaten"),
-                    "value": st.column_config.TextColumn("Beispielwert",
-                                                         help="Ja/Nein-Felder: „ja“ oder „nein“; Datum: JJJJ-MM-TT"),
-                },
-            )
-            st.markdown("**Konfigurationsfelder** – was die Kommune im Fragebogen angibt")
-            editors["config_fields"] = st.data_editor(
-                _editor_frame("config_fields"), key=f"cat_adm_config_fields_{gen}", num_rows="dynamic",
-                hide_index=True, width="stretch",
-                column_config={
-                    "key": st.column_config.TextColumn(COLUMN_NAMES["config_fields"]["key"],
-                                                       help=FORMAT_HINTS["config_fields.key"]),
-                    "label": st.column_config.TextColumn(COLUMN_NAMES["config_fields"]["label"]),
-                    "type": st.column_config.SelectboxColumn(COLUMN_NAMES["config_fields"]["type"], options=CONFIG_TYPES),
-                    "required": st.column_config.CheckboxColumn(COLUMN_NAMES["config_fields"]["required"]),
-                    "help": st.column_config.TextColumn(COLUMN_NAMES["config_fields"]["help"]),
-                    "options": st.column_config.TextColumn(
-                        COLUMN_NAMES["config_fields"]["options"],
-                        help=f"Nur für den Typ „auswahl“: mindestens zwei, getrennt durch „{OPTION_SEPARATOR}“"),
-                    "default": st.column_config.TextColumn(COLUMN_NAMES["config_fields"]["default"]),
-                },
-            )
-            st.markdown("**Versionen** – veröffentlichte Stände des OAA")
-            editors["releases"] = st.data_editor(
-                _editor_frame("releases"), key=f"cat_adm_releases_{gen}", num_rows="dynamic",
-                hide_index=True, width="stretch",
-                column_config={
-                    "version": st.column_config.TextColumn(COLUMN_NAMES["releases"]["version"],
-                                                           help=FORMAT_HINTS["releases.version"]),
-                    "date": st.column_config.DateColumn(COLUMN_NAMES["releases"]["date"], format="DD.MM.YYYY"),
-                    "notes": st.column_config.TextColumn(COLUMN_NAMES["releases"]["notes"]),
-                    "requires_config_review": st.column_config.CheckboxColumn(
-                        COLUMN_NAMES["releases"]["requires_config_review"],
-                        help="Kommunen sollen ihre Konfiguration nach diesem Stand prüfen."),
-                },
-            )
+            editors["output_fields"] = _table_editor(
+                "output_fields", "**Ausgabedaten** – die Felder, die der OAA an die Kommune übergibt")
+            editors["sample_data"] = _table_editor(
+                "sample_data", "**Musterdaten** – ein Beispielwert je Ausgabefeld (Pflichtfelder brauchen einen)")
+            editors["config_fields"] = _table_editor(
+                "config_fields", "**Konfigurationsfelder** – was die Kommune im Fragebogen angibt")
+            editors["releases"] = _table_editor("releases", "**Versionen** – veröffentlichte Stände des OAA")
             submitted = st.form_submit_button("Produkt anlegen" if is_new else "Änderungen speichern", type="primary",
                                               icon=":material/save:", key="cat_adm_save")
 
@@ -530,7 +265,7 @@ with edit_tab:
                     # the service names a taken id only once the rest is valid; say it now to save a round trip
                     problems.insert(0, Problem("Formular", "id", f"„{taken}“ ist schon vergeben"))
                 st.error("Das Produkt wurde **nicht gespeichert**. Bitte korrigieren Sie:\n\n"
-                         + _problem_list(problems, rows=row_numbers), icon=":material/error:")
+                         + problem_list(problems, rows=row_numbers), icon=":material/error:")
             except StaleEdit as exc:
                 S["cat_adm_stale"] = str(exc)
             except DomainError as exc:
@@ -576,17 +311,13 @@ with edit_tab:
                     st.rerun()
 
 
-def _report_names(ids: list[str], names: dict[str, str]) -> str:
-    return "\n".join(f"- {names.get(i, i)} (`{i}`)" for i in ids)
-
-
 def _show_report(report: ImportReport, names: dict[str, str]) -> None:
     verb = "übernommen" if report.applied else "würden übernommen"
     st.markdown(f"**{len(report.added)} neu, {len(report.changed)} geändert, {len(report.removed)} entfernt, "
                 f"{report.unchanged} unverändert** – {verb}.")
     for title, ids in (("Neu", report.added), ("Geändert", report.changed), ("Entfernt", report.removed)):
         if ids:
-            st.markdown(f"**{title}:**\n\n{_report_names(ids, names)}")
+            st.markdown(f"**{title}:**\n\n{report_names(ids, names)}")
 
 
 with exchange_tab:
@@ -628,7 +359,7 @@ with exchange_tab:
                      icon=":material/error:")
         except CatalogError as exc:
             st.error("Die Datei kann nicht eingespielt werden. Es wurde nichts geändert.\n\n"
-                     + _problem_list(exc.problems, with_source=True), icon=":material/error:")
+                     + problem_list(exc.problems, with_source=True), icon=":material/error:")
         if entries is not None:
             names = {p.id: p.name for p in products}
             names.update({str(item["id"]): str(item.get("name") or item["id"]) for _, item in entries if item.get("id")})
@@ -644,7 +375,7 @@ with exchange_tab:
                 count = "1 Problem" if len(report.problems) == 1 else f"{len(report.problems)} Probleme"
                 st.error(f"Die Datei kann so nicht eingespielt werden ({count}). "
                          "Es wurde nichts geändert. Bitte korrigieren Sie:\n\n"
-                         + _problem_list(report.problems, with_source=True), icon=":material/error:")
+                         + problem_list(report.problems, with_source=True), icon=":material/error:")
             elif not (report.added or report.changed or report.removed):
                 st.info("Der Katalog entspricht bereits dieser Datei – es gibt nichts zu übernehmen.",
                         icon=":material/check:")
@@ -664,7 +395,7 @@ with exchange_tab:
                     else:
                         if done.problems:
                             st.error("Der Katalog hat sich inzwischen geändert; der Import wurde nicht übernommen:\n\n"
-                                     + _problem_list(done.problems, with_source=True), icon=":material/error:")
+                                     + problem_list(done.problems, with_source=True), icon=":material/error:")
                         else:
                             S["cat_adm_import_message"] = (
                                 f"Import übernommen: {len(done.added)} neu, {len(done.changed)} geändert, "
