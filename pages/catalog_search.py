@@ -24,7 +24,7 @@ st.caption(
     "Alle OAAs liefern die Antragsdaten im sächsischen XML-Standard. Preise sind Beispielpreise."
 )
 
-filter_col, main_col = st.columns([1, 3], gap="large")
+filter_col, main_col = st.columns([1.4, 3], gap="medium")
 with filter_col:
     st.subheader("Filter")
     groups = st.multiselect("Aktenplan-Gruppe", list(GROUP_NAMES), format_func=lambda g: f"{g.value} {GROUP_NAMES[g]}",
@@ -61,7 +61,10 @@ PER_GROUP = 20  # products shown per group before "Mehr anzeigen"
 def group_section(key: str, title: str, items: list, expanded: bool, show) -> None:
     """One expandable group; long groups show the first entries and a button for more."""
     shown = st.session_state.get(f"cat_more_{key}", PER_GROUP)
-    with st.expander(f"{title} ({len(items)})", expanded=expanded):
+    section = st.expander(f"{title} ({len(items)})", expanded=expanded, key=f"cat_exp_{key}", on_change="rerun")
+    if not section.open:  # closed groups cost nothing: their entries render when opened
+        return
+    with section:
         for item in items[:shown]:
             show(item)
         rest = len(items) - shown
@@ -103,7 +106,8 @@ def results() -> None:
         note = "" if hits[0].matched_all else " – kein Produkt enthält alle Suchwörter; gezeigt werden die besten"
         st.write(f"**{len(hits)} Treffer** in {len(grouped)} Gruppen{note}")
         for position, (group, in_group) in enumerate(grouped):
-            group_section(f"q{group.value}", f"{group.value} {GROUP_NAMES[group]}", in_group, position < 3, show_hit)
+            open_at_start = position == 0 or len(hits) <= PER_GROUP  # the best group, or all when few hits
+            group_section(f"q{group.value}", f"{group.value} {GROUP_NAMES[group]}", in_group, open_at_start, show_hit)
         return
     letter = st.pills("A–Z", index.letters(), key="cat_letter", selection_mode="single")
     browsed = index.browse(filters, letter or "")

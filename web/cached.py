@@ -17,7 +17,7 @@ def gemeinden() -> list[GemeindeRow]:
         return list_gemeinden(session)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner="Katalog wird vorbereitet …", max_entries=2)
 def _index_for(version: tuple[int, str], database: str) -> SearchIndex:
     del version, database  # cache keys only
     with session_scope() as session:
