@@ -153,14 +153,17 @@ class SearchIndex:
             # the term inside a longer word ("wesenstest" holds "wesens"), or a word inside the term
             for word in self._containing(term):
                 found.setdefault(word, PART)
+            # a word inside the term ("feuerwerk" in "feuerwerkskoerper") counts by how much of the term it covers
             for length in range(len(term) - 1, 4, -1):
+                share = round(PART * length / len(term), 3)
                 for begin in range(0, len(term) - length + 1):
                     part = term[begin : begin + length]
                     if part in self._postings:
-                        found.setdefault(part, PART)
+                        found.setdefault(part, share)
                     for word in self._stems.get(part, ()):
-                        found.setdefault(word, PART)
-        if not found and len(term) >= 4 and not term.isdigit():
+                        found.setdefault(word, share)
+        strong = any(strength >= PREFIX for strength in found.values())
+        if not strong and len(term) >= 4 and not term.isdigit():  # parts alone may hide a typo
             cutoff = 1 if len(term) < 8 else 2
             for word, _distance, _ in process.extract(
                 term, self._vocab, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=20
@@ -255,7 +258,7 @@ def _fields_of(product: Product) -> list[tuple[str, list[str]]]:
 def _explain(term: str, word: str, strength: float, posting: _Posting) -> str:
     label = FIELDS[posting.field][1]
     text = posting.original if len(posting.original) <= 60 else posting.original[:57] + "…"
-    kind = KIND_TEXT[strength]
+    kind = KIND_TEXT.get(strength, KIND_TEXT[PART])  # shares of PART are word parts too
     how = f" ({kind}: „{term}“ ~ „{word}“)" if kind else ""
     return f"{label}: {text}{how}"
 
