@@ -22,7 +22,7 @@ class CatalogProduct(SQLModel, table=True):
     status: str = Field(max_length=16, index=True)  # verfügbar / geplant / eingestellt
     data: str = Field(sa_type=Text)  # catalog.schema.Product as JSON
     version: int = Field(default=1)  # optimistic locking counter, +1 on every edit
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)  # catalogue version for caches
     updated_by: str = Field(default="system", max_length=254)
 
 
