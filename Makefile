@@ -43,6 +43,7 @@ check: lint typecheck test
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_accounts.py
+	$(BIN)/python bench/bench_catalog.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
