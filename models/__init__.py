@@ -3,6 +3,8 @@
 from models.audit import AuditEvent
 from models.catalog import STATE_NAMES, CatalogProduct, OrderedProduct, OrderedProductState
 from models.municipality import Gemeinde, Municipality, MunicipalityStatus
+from models.orders import Cart, CartItem, FundingProgramme, ModelContract, Order, OrderLine
+from models.outbox import MailStatus, OutboxMail
 from models.user import (
     RegistrationDecision,
     Role,
@@ -14,12 +16,20 @@ from models.user import (
 __all__ = [
     "STATE_NAMES",
     "AuditEvent",
+    "Cart",
+    "CartItem",
     "CatalogProduct",
+    "FundingProgramme",
     "Gemeinde",
+    "MailStatus",
+    "ModelContract",
     "Municipality",
     "MunicipalityStatus",
+    "Order",
+    "OrderLine",
     "OrderedProduct",
     "OrderedProductState",
+    "OutboxMail",
     "RegistrationDecision",
     "Role",
     "User",
