@@ -20,9 +20,20 @@ ACTIONS = {
     "catalog.imported": "Katalog importiert",
     "catalog.product_created": "Produkt angelegt",
     "catalog.product_changed": "Produkt geändert",
+    "order.placed": "Bestellung aufgegeben",
+    "order.line_cancelled": "Bestellposition storniert",
+    "contract.published": "Mustervertrag veröffentlicht",
 }
 
-ENTITIES = {"user": "Konto", "municipality": "Kommune", "demo": "Demodaten", "product": "Produkt", "catalog": "Katalog"}
+ENTITIES = {
+    "user": "Konto",
+    "municipality": "Kommune",
+    "demo": "Demodaten",
+    "product": "Produkt",
+    "catalog": "Katalog",
+    "order": "Bestellung",
+    "contract": "Mustervertrag",
+}
 
 
 def action_label(action: str) -> str:

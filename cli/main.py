@@ -40,6 +40,11 @@ def db_upgrade(revision: str = typer.Argument("head", help="Ziel-Revision")) -> 
         if revision == "head" and is_empty(session):
             report = import_catalog(session, products=read_directory(), actor_label="oaa db upgrade")
             typer.echo(f"Katalog geladen: {len(report.added)} Produkte.")
+        if revision == "head":
+            from orders.defaults import ensure_defaults
+
+            for item in ensure_defaults(session):
+                typer.echo(f"Angelegt: {item}.")
     typer.echo(f"Datenbank ist auf Stand {migrate.current_revision()}.")
 
 

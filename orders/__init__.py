@@ -1,0 +1,1 @@
+"""Cart, checkout and orders: step 2 of the journey (no Streamlit here)."""

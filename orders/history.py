@@ -1,0 +1,95 @@
+"""„Meine Bestellungen“: orders of the own municipality with each product's state; cancelling per product."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from accounts.access import may_see_tenant, require_role, scope_to_tenant
+from accounts.actor import Actor
+from audit.log import record
+from core.clock import utcnow
+from core.errors import DomainError, NotFound
+from models import STATE_NAMES, Order, OrderedProduct, OrderedProductState, OrderLine, Role
+
+# Until KISA starts the set-up, a municipality may cancel an ordered product.
+CANCELLABLE = (OrderedProductState.ORDERED, OrderedProductState.QUESTIONNAIRE, OrderedProductState.SUBMITTED,
+               OrderedProductState.QUERY)
+
+
+@dataclass(frozen=True)
+class LineView:
+    """An order line with the ordered product's current state."""
+
+    line: OrderLine
+    state: OrderedProductState
+
+    @property
+    def state_name(self) -> str:
+        """Return the German name of the state."""
+        return STATE_NAMES[self.state]
+
+    @property
+    def cancellable(self) -> bool:
+        """Tell whether the municipality may still cancel this product."""
+        return self.state in CANCELLABLE
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order and its lines."""
+
+    order: Order
+    lines: list[LineView]
+
+
+def _lines(session: Session, order: Order) -> list[LineView]:
+    rows = session.exec(
+        select(OrderLine, OrderedProduct)
+        .join(OrderedProduct, col(OrderLine.ordered_product_id) == col(OrderedProduct.id))
+        .where(OrderLine.order_id == order.id)
+        .order_by(col(OrderLine.id))
+    ).all()
+    return [LineView(line, op.state) for line, op in rows]
+
+
+def list_orders(session: Session, *, actor: Actor) -> list[OrderView]:
+    """Return the orders the actor may see (own municipality; staff: all), newest first."""
+    require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
+    orders = session.exec(
+        scope_to_tenant(select(Order), actor, Order.municipality_id).order_by(col(Order.placed_at).desc(), col(Order.id).desc())
+    ).all()
+    return [OrderView(o, _lines(session, o)) for o in orders]
+
+
+def get_order(session: Session, *, actor: Actor, order_id: int) -> OrderView:
+    """Return one order; other municipalities' orders do not exist for the actor."""
+    order = session.get(Order, order_id)
+    if order is None or not may_see_tenant(actor, order.municipality_id):
+        raise NotFound("Diese Bestellung wurde nicht gefunden.")
+    return OrderView(order, _lines(session, order))
+
+
+def cancel_line(session: Session, *, actor: Actor, order_id: int, line_id: int) -> OrderLine:
+    """Cancel one ordered product while KISA has not started the set-up; recorded in the audit log."""
+    require_role(actor, Role.KOMMUNE)
+    view = get_order(session, actor=actor, order_id=order_id)
+    line = next((lv.line for lv in view.lines if lv.line.id == line_id), None)
+    if line is None or line.ordered_product_id is None:
+        raise NotFound("Diese Bestellposition wurde nicht gefunden.")
+    ordered = session.get(OrderedProduct, line.ordered_product_id, with_for_update=True)
+    assert ordered is not None
+    if ordered.state not in CANCELLABLE:
+        raise DomainError(
+            f"{line.product_name} kann nicht mehr storniert werden: KISA hat mit der Einrichtung begonnen "
+            f"(Stand: {STATE_NAMES[ordered.state]}). Bitte wenden Sie sich an KISA."
+        )
+    ordered.state = OrderedProductState.CANCELLED
+    ordered.updated_at = utcnow()
+    session.add(ordered)
+    record(session, actor=actor, action="order.line_cancelled", entity_type="order", entity_id=order_id,
+           municipality_id=view.order.municipality_id,
+           details=f"Storniert: {line.product_name} aus Bestellung {view.order.number}.")
+    session.flush()
+    return line

@@ -1,0 +1,199 @@
+"""Cart and checkout: the cart lives in the database, an order is placed once, snapshots never change."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from catalog.store import get_product, retire_product, save_product
+from core import clock
+from core.db import session_scope
+from core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
+from models import AuditEvent, FundingProgramme, Order, OrderedProduct, OrderedProductState, OrderLine, Role
+from orders.cart import add_to_cart, cart_size, remove_from_cart, view_cart
+from orders.checkout import OrderRefused, place_order
+from orders.contracts import publish_contract
+from orders.funding import apply, programme_on
+from orders.history import cancel_line, get_order, list_orders
+from tests.builders import actor_of, make_user
+from tests.catalog_builders import product_data
+from tests.orders_builders import ready_to_order
+
+
+@pytest.fixture
+def contract(session):
+    return ready_to_order(session)
+
+
+@pytest.fixture
+def anna(session):
+    return actor_of(make_user(session, can_manage_team=True))
+
+
+def fill(session, actor, *ids):
+    for product_id in ids:
+        add_to_cart(session, actor=actor, product_id=product_id)
+    session.commit()
+
+
+def order(session, actor, contract, **kw):
+    cart = view_cart(session, actor=actor)
+    placed, created = place_order(session, actor=actor, cart_revision=kw.get("revision", cart.revision),
+                                  contract_id=contract.id, authorised=True)
+    session.commit()
+    return placed, created
+
+
+def test_cart_belongs_to_the_user_and_shows_prices(session, contract, anna):
+    fill(session, anna, "meldebescheinigung", "wahlschein", "wahlschein")
+    cart = view_cart(session, actor=anna)
+    assert [line.product.id for line in cart.lines] == ["meldebescheinigung", "wahlschein"]
+    assert cart.total.setup_cents == 200050 and cart.orderable
+    assert cart_size(session, actor=anna) == 2
+    remove_from_cart(session, actor=anna, product_id="wahlschein")
+    assert cart_size(session, actor=anna) == 1
+
+
+def test_planned_retired_and_unknown_products_are_refused_with_a_reason(session, contract, anna):
+    with pytest.raises(DomainError, match="geplant"):
+        add_to_cart(session, actor=anna, product_id="anmeldung-eheschliessung")
+    with pytest.raises(NotFound):
+        add_to_cart(session, actor=anna, product_id="gibt-es-nicht")
+    kisa = actor_of(make_user(session, role=Role.KISA))
+    retire_product(session, actor=kisa, product_id="wahlschein", expected_version=1)
+    session.commit()
+    with pytest.raises(DomainError, match="eingestellt"):
+        add_to_cart(session, actor=anna, product_id="wahlschein")
+
+
+def test_only_active_municipal_users_have_a_cart(session, contract):
+    with pytest.raises(PermissionDenied):
+        add_to_cart(session, actor=actor_of(make_user(session, role=Role.KISA)), product_id="wahlschein")
+    from models import UserStatus
+
+    with pytest.raises(PermissionDenied):
+        add_to_cart(session, actor=actor_of(make_user(session, status=UserStatus.PENDING)), product_id="wahlschein")
+
+
+def test_placing_an_order_snapshots_prices_contract_and_signer(session, contract, anna):
+    fill(session, anna, "meldebescheinigung", "wahlschein")
+    placed, created = order(session, anna, contract)
+    assert created and placed.number.startswith("B-") and placed.contract_version == contract.version
+    assert placed.signer_email == anna.email
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == placed.id)).all()
+    assert {(line.product_name, line.setup_cents) for line in lines} == {("Meldebescheinigung", 120000), ("Wahlschein", 80050)}
+    assert view_cart(session, actor=anna).lines == []
+    states = session.exec(select(OrderedProduct.state).where(OrderedProduct.municipality_id == anna.municipality_id)).all()
+    assert states == [OrderedProductState.ORDERED] * 2
+    # later catalogue edits never change the placed order
+    kisa = actor_of(make_user(session, role=Role.KISA))
+    changed = product_data("Wahlschein", prices={"setup_cents": 1, "yearly_licence_cents": 1})
+    changed["name"] = "Wahlschein NEU"
+    save_product(session, actor=kisa, data=changed, expected_version=get_product(session, "wahlschein")[1])
+    session.commit()
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == placed.id)).all()
+    assert {line.product_name for line in lines} == {"Meldebescheinigung", "Wahlschein"}
+    assert "order.placed" in session.exec(select(AuditEvent.action)).all()
+
+
+def test_a_second_placement_of_the_same_cart_returns_the_same_order(session, contract, anna):
+    fill(session, anna, "wahlschein")
+    first, created = order(session, anna, contract)
+    again, created_again = place_order(session, actor=anna, cart_revision=first.cart_revision,
+                                       contract_id=contract.id, authorised=True)
+    assert created and not created_again and again.id == first.id
+    assert len(session.exec(select(Order)).all()) == 1
+
+
+def test_concurrent_placements_create_exactly_one_order(engine, session, contract, anna):
+    fill(session, anna, "meldebescheinigung", "wahlschein")
+    revision = view_cart(session, actor=anna).revision
+    session.commit()
+
+    def place(_: int) -> int:
+        with session_scope(engine) as s:
+            placed, _created = place_order(s, actor=anna, cart_revision=revision, contract_id=contract.id, authorised=True)
+            return placed.id
+
+    with ThreadPoolExecutor(6) as pool:
+        ids = set(pool.map(place, range(6)))
+    session.expire_all()
+    assert len(ids) == 1
+    assert len(session.exec(select(Order)).all()) == 1
+    assert len(session.exec(select(OrderLine)).all()) == 2
+
+
+def test_ordered_product_cannot_be_ordered_twice(session, contract, anna):
+    fill(session, anna, "wahlschein")
+    order(session, anna, contract)
+    with pytest.raises(DomainError, match="bereits bestellt"):
+        add_to_cart(session, actor=anna, product_id="wahlschein")
+    other_town = actor_of(make_user(session))
+    add_to_cart(session, actor=other_town, product_id="wahlschein")  # another municipality may
+
+
+def test_bad_checkouts_are_refused_and_store_nothing(session, contract, anna):
+    with pytest.raises(OrderRefused, match="leer"):
+        order(session, anna, contract)
+    fill(session, anna, "wahlschein")
+    with pytest.raises(FieldErrors):
+        place_order(session, actor=anna, cart_revision=1, contract_id=contract.id, authorised=False)
+    kisa = actor_of(make_user(session, role=Role.KISA))
+    publish_contract(session, actor=kisa, version="2026-1", title="Neuer Mustervertrag",
+                     body="Neue Fassung des Mustervertrags. " * 5, valid_from=date(2026, 1, 1))
+    session.commit()
+    with pytest.raises(OrderRefused, match="Mustervertrag wurde inzwischen geändert"):
+        order(session, anna, contract)
+    session.rollback()
+    assert session.exec(select(Order)).all() == []
+
+
+def test_funding_programme_applies_by_order_date(session, contract):
+    on = programme_on(session, date(2023, 5, 1))
+    assert on is not None and on.setup_percent == 100
+    assert programme_on(session, date(2025, 1, 1)) is None
+    assert apply(120000, 48000, on).due_setup_cents == 0
+    session.add(FundingProgramme(name="Halbe Förderung (Beispiel)", setup_percent=50, licence_percent=0,
+                                 valid_from=date(2025, 1, 1)))
+    session.commit()
+    half = programme_on(session, date(2026, 6, 1))
+    funded = apply(80050, 12000, half)
+    assert (funded.due_setup_cents, funded.due_yearly_cents) == (40025, 12000)
+
+
+def test_cancel_per_product_until_kisa_starts_the_setup(session, contract, anna):
+    fill(session, anna, "meldebescheinigung", "wahlschein")
+    placed, _ = order(session, anna, contract)
+    view = get_order(session, actor=anna, order_id=placed.id)
+    first, second = view.lines
+    cancel_line(session, actor=anna, order_id=placed.id, line_id=first.line.id)
+    session.commit()
+    ordered = session.get(OrderedProduct, second.line.ordered_product_id)
+    ordered.state = OrderedProductState.SETUP
+    session.add(ordered)
+    session.commit()
+    with pytest.raises(DomainError, match="Einrichtung begonnen"):
+        cancel_line(session, actor=anna, order_id=placed.id, line_id=second.line.id)
+    states = [lv.state for lv in get_order(session, actor=anna, order_id=placed.id).lines]
+    assert states == [OrderedProductState.CANCELLED, OrderedProductState.SETUP]
+    add_to_cart(session, actor=anna, product_id=first.line.product_id)  # cancelled: may be ordered again
+    assert "order.line_cancelled" in session.exec(select(AuditEvent.action)).all()
+
+
+def test_orders_of_other_municipalities_do_not_exist(session, contract, anna):
+    fill(session, anna, "wahlschein")
+    placed, _ = order(session, anna, contract)
+    other = actor_of(make_user(session))
+    assert list_orders(session, actor=other) == []
+    with pytest.raises(NotFound):
+        get_order(session, actor=other, order_id=placed.id)
+    kisa = actor_of(make_user(session, role=Role.KISA))
+    assert [v.order.id for v in list_orders(session, actor=kisa)] == [placed.id]
+
+
+def test_order_numbers_carry_the_year(session, contract, anna):
+    clock.reset()
+    fill(session, anna, "wahlschein")
+    placed, _ = order(session, anna, contract)
+    assert placed.number == f"B-{placed.placed_at:%Y}-{placed.id:05d}"
