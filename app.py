@@ -40,12 +40,17 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
     if actor.role == Role.KOMMUNE:
         return {
             "Übersicht": [start, *catalog],
-            "Meine Kommune": [_page("team.py", "Mein Team", ":material/group:", "team")],
+            "Meine Kommune": [
+                _page("cart.py", "Warenkorb", ":material/shopping_cart:", "warenkorb"),
+                _page("my_orders.py", "Meine Bestellungen", ":material/receipt_long:", "bestellungen"),
+                _page("team.py", "Mein Team", ":material/group:", "team"),
+            ],
         }
     staff_pages = {
         "Übersicht": [start, *catalog],
         "KISA": [
             _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),
+            _page("my_orders.py", "Bestellungen", ":material/receipt_long:", "bestellungen"),
             _page("catalog_admin.py", "Katalogpflege", ":material/edit_note:", "katalogpflege"),
             _page("audit_log.py", "Protokoll", ":material/history:", "protokoll"),
         ],

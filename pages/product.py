@@ -9,9 +9,10 @@ from catalog.schema import DELIVERY_NAMES, ProductStatus
 from catalog.store import get_product
 from catalog.xml import sample_xml
 from core.db import session_scope
-from core.errors import NotFound
+from core.errors import DomainError, NotFound
 from core.money import euro
 from models import Role
+from orders.cart import add_to_cart
 from web.guard import require_actor
 from web.text import fmt_date
 
@@ -50,9 +51,19 @@ with order, st.container(border=True):
     if product.prices.sample:
         st.caption(":material/info: Beispielpreis")
     if actor.role == Role.KOMMUNE:
-        # Seam for the cart (next capability): the button will add the product to the municipality's cart.
-        st.button("In den Warenkorb", icon=":material/add_shopping_cart:", type="primary", disabled=True,
-                  help="Bestellen wird mit dem Warenkorb freigeschaltet.", key="prod_cart")
+        added = st.session_state.pop("prod_added", None)
+        if added:
+            st.success(added)
+        if st.button("In den Warenkorb", icon=":material/add_shopping_cart:", type="primary", key="prod_cart"):
+            try:
+                with session_scope() as session:
+                    add_to_cart(session, actor=actor, product_id=product.id)
+            except DomainError as exc:
+                st.warning(str(exc))
+            else:
+                st.session_state["prod_added"] = "Im Warenkorb."
+                st.rerun()
+        st.page_link("pages/cart.py", label="Zum Warenkorb", icon=":material/shopping_cart:")
 
 facts = st.columns(3)
 facts[0].markdown("**Rechtsgrundlagen**\n\n" + "\n".join(f"- {b}" for b in product.legal_basis))

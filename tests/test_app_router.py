@@ -28,8 +28,9 @@ __all__ = ["app_like_server"]  # autouse fixture
 
 ANONYMOUS = {"": "Start", "anmelden": "Anmelden", "registrieren": "Registrieren", "einladung": "Einladung annehmen"}
 CATALOG = {"katalog": "OAA-Katalog", "produkt": "Produkt"}
-KOMMUNE = {"": "Start", **CATALOG, "team": "Mein Team"}
-KISA = {"": "Start", **CATALOG, "freischaltungen": "Freischaltungen", "katalogpflege": "Katalogpflege",
+KOMMUNE = {"": "Start", **CATALOG, "warenkorb": "Warenkorb", "bestellungen": "Meine Bestellungen", "team": "Mein Team"}
+KISA = {"": "Start", **CATALOG, "freischaltungen": "Freischaltungen", "bestellungen": "Bestellungen",
+        "katalogpflege": "Katalogpflege",
         "protokoll": "Protokoll"}
 
 

@@ -1,0 +1,60 @@
+"""Meine Bestellungen (KISA: alle Bestellungen): orders, each product's state, cancellation per product."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.db import session_scope
+from core.errors import DomainError
+from core.money import euro
+from models import Role
+from orders.history import cancel_line, list_orders
+from web.guard import require_actor
+from web.text import fmt_datetime
+
+actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
+st.title("Meine Bestellungen" if actor.role == Role.KOMMUNE else "Bestellungen")
+
+message = st.session_state.pop("ord_message", None)
+if message:
+    st.success(message)
+problem = st.session_state.pop("ord_problem", None)
+if problem:
+    st.error(problem)
+
+with session_scope() as session:
+    orders = list_orders(session, actor=actor)
+
+if not orders:
+    st.info("Noch keine Bestellungen." + (" Produkte wählen Sie im OAA-Katalog aus." if actor.role == Role.KOMMUNE else ""))
+    st.stop()
+
+
+def _cancel(order_id: int, line_id: int, name: str) -> None:
+    try:
+        with session_scope() as session:
+            cancel_line(session, actor=actor, order_id=order_id, line_id=line_id)
+    except DomainError as exc:
+        st.session_state["ord_problem"] = str(exc)
+    else:
+        st.session_state["ord_message"] = f"{name} wurde storniert."
+
+
+for position, view in enumerate(orders):
+    order = view.order
+    with st.expander(f"{order.number} vom {fmt_datetime(order.placed_at)} – {len(view.lines)} Produkt(e)",
+                     expanded=position == 0):
+        st.caption(f"Mustervertrag {order.contract_version} · bestellt von {order.signer_name} ({order.signer_email})")
+        for lv in view.lines:
+            line = lv.line
+            name_col, price_col, state_col, action_col = st.columns([3, 2, 2, 2])
+            name_col.markdown(f"**{line.product_name}**")
+            price_col.markdown(f"{euro(line.due_setup_cents)} · {euro(line.due_yearly_cents)}/Jahr")
+            state_col.markdown(f":blue-badge[{lv.state_name}]")
+            if actor.role == Role.KOMMUNE and lv.cancellable:
+                with action_col.popover("Stornieren", icon=":material/cancel:"):
+                    st.write(f"{line.product_name} wirklich stornieren? Das lässt sich nicht rückgängig machen; "
+                             "Sie können das Produkt danach neu bestellen.")
+                    st.button("Ja, stornieren", key=f"ord_cancel_{line.id}", type="primary",
+                              on_click=_cancel, args=(order.id, line.id, line.product_name))
+        st.markdown(f"**Summe:** Einrichtung {euro(order.due_setup_cents)} · Lizenz {euro(order.due_yearly_cents)}/Jahr")

@@ -1,0 +1,79 @@
+"""AppTest: from the product page into the cart, a binding order, then „Meine Bestellungen“ with cancellation."""
+
+from sqlmodel import select
+
+from models import Order, OrderedProduct, OrderedProductState, Role
+from orders.cart import add_to_cart
+from tests.apptest_helpers import all_text, app_like_server, open_page  # noqa: F401  (autouse fixture)
+from tests.builders import actor_of, make_user
+from tests.orders_builders import ready_to_order
+
+
+def test_product_page_puts_the_product_into_the_cart(engine, session):
+    ready_to_order(session)
+    anna = make_user(session, can_manage_team=True)
+    at = open_page(engine, "product", user=anna, query={"id": "wahlschein"})
+    at.button(key="prod_cart").click().run()
+    assert "Im Warenkorb." in all_text(at)
+    at.switch_page("pages/cart.py").run()
+    assert "Wahlschein" in all_text(at)
+
+
+def test_planned_product_is_refused_with_the_reason(engine, session):
+    ready_to_order(session)
+    at = open_page(engine, "product", user=make_user(session), query={"id": "anmeldung-eheschliessung"})
+    at.button(key="prod_cart").click().run()
+    assert "geplant" in all_text(at)
+
+
+def test_order_needs_the_confirmation_and_is_placed_once(engine, session):
+    ready_to_order(session)
+    anna = make_user(session, can_manage_team=True)
+    add_to_cart(session, actor=actor_of(anna), product_id="meldebescheinigung")
+    add_to_cart(session, actor=actor_of(anna), product_id="wahlschein")
+    session.commit()
+    at = open_page(engine, "cart", user=anna)
+    text = all_text(at)
+    assert "Meldebescheinigung" in text and "Wahlschein" in text and "Beispielpreis" in text
+    assert "kein Förderprogramm" in text
+    assert at.button(key="cart_order").disabled  # not before the confirmation
+    at.checkbox(key="cart_authorised").check().run()
+    at.button(key="cart_order").click().run()
+    assert "ist eingegangen" in all_text(at)
+    orders = session.exec(select(Order)).all()
+    assert len(orders) == 1 and orders[0].municipality_id == anna.municipality_id
+    assert "Ihr Warenkorb ist leer" in all_text(at)
+
+
+def test_my_orders_lists_states_and_cancels_after_confirmation(engine, session):
+    ready_to_order(session)
+    anna = make_user(session, can_manage_team=True)
+    at = open_page(engine, "cart", user=anna)
+    add_to_cart(session, actor=actor_of(anna), product_id="wahlschein")
+    session.commit()
+    at.run()
+    at.checkbox(key="cart_authorised").check().run()
+    at.button(key="cart_order").click().run()
+    at.switch_page("pages/my_orders.py").run()
+    text = all_text(at)
+    assert "Wahlschein" in text and "bestellt" in text
+    cancel = [b for b in at.button if b.key and b.key.startswith("ord_cancel_")]
+    cancel[0].click().run()
+    assert "wurde storniert" in all_text(at)
+    session.expire_all()
+    assert session.exec(select(OrderedProduct.state)).all() == [OrderedProductState.CANCELLED]
+
+
+def test_other_municipalities_orders_are_not_listed_but_kisa_sees_all(engine, session):
+    ready_to_order(session)
+    anna = make_user(session, can_manage_team=True)
+    at = open_page(engine, "cart", user=anna)
+    add_to_cart(session, actor=actor_of(anna), product_id="wahlschein")
+    session.commit()
+    at.run()
+    at.checkbox(key="cart_authorised").check().run()
+    at.button(key="cart_order").click().run()
+    other = open_page(engine, "my_orders", user=make_user(session))
+    assert "Noch keine Bestellungen" in all_text(other)
+    kisa = open_page(engine, "my_orders", user=make_user(session, role=Role.KISA))
+    assert "Wahlschein" in all_text(kisa)
