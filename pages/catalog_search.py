@@ -6,6 +6,10 @@ import streamlit as st
 
 from catalog.schema import DELIVERY_NAMES, GROUP_NAMES, Manufacturer, ProductStatus
 from catalog.search import MIN_QUERY_LENGTH, Filters, Hit, group_hits
+from core.db import session_scope
+from core.errors import DomainError
+from models import Role
+from orders.cart import add_to_cart
 from web.cached import catalog_index
 from web.guard import require_actor
 
@@ -15,8 +19,9 @@ STATUS_BADGE = {
     ProductStatus.EINGESTELLT: ":gray-badge[eingestellt]",
 }
 
-require_actor()
+actor = require_actor()
 index = catalog_index()
+can_order = actor.role == Role.KOMMUNE
 products = index.products
 st.title("OAA-Katalog")
 st.caption(
@@ -45,11 +50,24 @@ filters = Filters(
 )
 
 
+def _add(product_id: str, name: str) -> None:
+    try:
+        with session_scope() as session:
+            add_to_cart(session, actor=actor, product_id=product_id)
+    except DomainError as exc:
+        st.toast(str(exc), icon=":material/block:")
+    else:
+        st.toast(f"{name} liegt im Warenkorb.", icon=":material/shopping_cart:")
+
+
 def product_line(hit: Hit | None, product_id: str, name: str, short: str, status: ProductStatus) -> None:
     """Show one product as a link to its detail page with its status and, for hits, why it matched."""
-    left, right = st.columns([5, 1])
+    left, badge, add = st.columns([10, 2, 1])
     left.page_link("pages/product.py", label=name, query_params={"id": product_id}, icon=":material/description:")
-    right.markdown(STATUS_BADGE[status])
+    badge.markdown(STATUS_BADGE[status])
+    if can_order and status == ProductStatus.VERFUEGBAR:
+        add.button("", icon=":material/add_shopping_cart:", key=f"cat_add_{product_id}", help="In den Warenkorb",
+                   on_click=_add, args=(product_id, name))
     st.caption(short)
     if hit is not None:
         st.caption("Gefunden über: " + " · ".join(hit.reasons[:3]))

@@ -77,3 +77,15 @@ def test_other_municipalities_orders_are_not_listed_but_kisa_sees_all(engine, se
     assert "Noch keine Bestellungen" in all_text(other)
     kisa = open_page(engine, "my_orders", user=make_user(session, role=Role.KISA))
     assert "Wahlschein" in all_text(kisa)
+
+
+def test_catalogue_list_adds_to_the_cart_in_one_click(engine, session):
+    from orders.cart import cart_size
+
+    ready_to_order(session)
+    anna = make_user(session, can_manage_team=True)
+    at = open_page(engine, "catalog_search", user=anna)
+    at.text_input(key="suche").input("Wahlschein").run()
+    at.button(key="cat_add_wahlschein").click().run()
+    assert "Wahlschein liegt im Warenkorb." in [t.value for t in at.toast]
+    assert cart_size(session, actor=actor_of(anna)) == 1
