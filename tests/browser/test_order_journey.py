@@ -1,0 +1,36 @@
+"""Ordering in a real browser: a demo coordinator orders an OAA under the model contract."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from demo.personas import DEMO_PASSWORD, persona
+from tests.browser.test_journeys import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_demo_coordinator_orders_a_product_and_sees_it_in_my_orders(page: Page, app_url: str):
+    berta = persona("talheim")
+    log_in(page, app_url, berta.email, DEMO_PASSWORD)
+    expect(page.get_by_text(f"Willkommen, {berta.full_name}")).to_be_visible()
+    page.goto(f"{app_url}/produkt?id=einfache-melderegisterauskunft")
+    expect(page.get_by_role("heading", name="Einfache Melderegisterauskunft")).to_be_visible()
+    page.get_by_role("button", name="In den Warenkorb").click()
+    expect(page.get_by_text("Im Warenkorb.")).to_be_visible()
+
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Warenkorb").click()
+    expect(page.get_by_text("Einfache Melderegisterauskunft").first).to_be_visible()
+    order_button = page.get_by_role("button", name="Verbindlich bestellen")
+    expect(order_button).to_be_disabled()
+    page.get_by_text("Ich bin berechtigt, für").click()
+    expect(order_button).to_be_enabled()
+    order_button.dblclick()  # a double click places one order
+    expect(page.get_by_text(re.compile(r"Ihre Bestellung \*?\*?B-\d{4}-\d{5}"))).to_be_visible()
+
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Meine Bestellungen").click()
+    expect(page.get_by_text("Einfache Melderegisterauskunft").first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"B-\d{4}-\d{5} vom"))).to_have_count(1)
