@@ -52,6 +52,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
             _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),
             _page("my_orders.py", "Bestellungen", ":material/receipt_long:", "bestellungen"),
             _page("catalog_admin.py", "Katalogpflege", ":material/edit_note:", "katalogpflege"),
+            _page("contracts_admin.py", "Vertrag und Förderung", ":material/gavel:", "vertrag"),
             _page("audit_log.py", "Protokoll", ":material/history:", "protokoll"),
         ],
     }

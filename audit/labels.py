@@ -23,6 +23,7 @@ ACTIONS = {
     "order.placed": "Bestellung aufgegeben",
     "order.line_cancelled": "Bestellposition storniert",
     "contract.published": "Mustervertrag veröffentlicht",
+    "funding.added": "Förderprogramm angelegt",
 }
 
 ENTITIES = {
@@ -33,6 +34,7 @@ ENTITIES = {
     "catalog": "Katalog",
     "order": "Bestellung",
     "contract": "Mustervertrag",
+    "funding": "Förderprogramm",
 }
 
 

@@ -43,3 +43,9 @@ def publish_contract(session: Session, *, actor: Actor, version: str, title: str
     record(session, actor=actor, action="contract.published", entity_type="contract", entity_id=contract.id,
            details=f"Mustervertrag {contract.version} veröffentlicht, gültig ab {valid_from:%d.%m.%Y}.")
     return contract
+
+
+def list_contracts(session: Session) -> list[ModelContract]:
+    """Return every published version, newest first."""
+    newest_first = (col(ModelContract.valid_from).desc(), col(ModelContract.id).desc())
+    return list(session.exec(select(ModelContract).order_by(*newest_first)).all())

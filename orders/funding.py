@@ -7,6 +7,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from accounts.access import require_staff
+from accounts.actor import Actor
+from audit.log import record
+from core.errors import FieldErrors
 from models import FundingProgramme
 
 
@@ -41,3 +45,36 @@ def apply(setup_cents: int, yearly_cents: int, programme: FundingProgramme | Non
     due_yearly = yearly_cents - (yearly_cents * programme.licence_percent + 50) // 100
     return Funded(setup_cents, yearly_cents, programme.name, programme.setup_percent, programme.licence_percent,
                   max(due_setup, 0), max(due_yearly, 0))
+
+
+def list_programmes(session: Session) -> list[FundingProgramme]:
+    """Return all funding programmes, newest start first."""
+    return list(session.exec(select(FundingProgramme).order_by(col(FundingProgramme.valid_from).desc())).all())
+
+
+def add_programme(
+    session: Session, *, actor: Actor, name: str, setup_percent: int, licence_percent: int,
+    valid_from: date, valid_to: date | None, description: str = "",
+) -> FundingProgramme:
+    """Record a funding programme (KISA); refused with German messages at the fields when invalid."""
+    require_staff(actor)
+    errors: dict[str, str] = {}
+    if len(name.strip()) < 5:
+        errors["name"] = "Bitte geben Sie den Namen des Förderprogramms an."
+    for field, value in (("setup_percent", setup_percent), ("licence_percent", licence_percent)):
+        if not 0 <= value <= 100:
+            errors[field] = "Der Anteil liegt zwischen 0 und 100 Prozent."
+    if valid_to is not None and valid_to < valid_from:
+        errors["valid_to"] = "Das Ende darf nicht vor dem Beginn liegen."
+    if errors:
+        raise FieldErrors(errors)
+    programme = FundingProgramme(name=name.strip(), description=description.strip()[:2000], setup_percent=setup_percent,
+                                 licence_percent=licence_percent, valid_from=valid_from, valid_to=valid_to,
+                                 created_by=actor.email)
+    session.add(programme)
+    session.flush()
+    until = f"{valid_to:%d.%m.%Y}" if valid_to else "offen"
+    record(session, actor=actor, action="funding.added", entity_type="funding", entity_id=programme.id,
+           details=f"Förderprogramm „{programme.name}“: Einrichtung {setup_percent} %, Lizenz {licence_percent} %, "
+                   f"{valid_from:%d.%m.%Y}–{until}.")
+    return programme

@@ -30,7 +30,7 @@ ANONYMOUS = {"": "Start", "anmelden": "Anmelden", "registrieren": "Registrieren"
 CATALOG = {"katalog": "OAA-Katalog", "produkt": "Produkt"}
 KOMMUNE = {"": "Start", **CATALOG, "warenkorb": "Warenkorb", "bestellungen": "Meine Bestellungen", "team": "Mein Team"}
 KISA = {"": "Start", **CATALOG, "freischaltungen": "Freischaltungen", "bestellungen": "Bestellungen",
-        "katalogpflege": "Katalogpflege",
+        "katalogpflege": "Katalogpflege", "vertrag": "Vertrag und Förderung",
         "protokoll": "Protokoll"}
 
 

@@ -197,3 +197,21 @@ def test_order_numbers_carry_the_year(session, contract, anna):
     fill(session, anna, "wahlschein")
     placed, _ = order(session, anna, contract)
     assert placed.number == f"B-{placed.placed_at:%Y}-{placed.id:05d}"
+
+
+def test_funding_programme_is_validated_and_audit_logged(session):
+    kisa = actor_of(make_user(session, role=Role.KISA))
+    from orders.funding import add_programme
+
+    with pytest.raises(FieldErrors) as caught:
+        add_programme(session, actor=kisa, name="X", setup_percent=120, licence_percent=-1,
+                      valid_from=date(2027, 1, 1), valid_to=date(2026, 1, 1))
+    assert set(caught.value.errors) == {"name", "setup_percent", "licence_percent", "valid_to"}
+    add_programme(session, actor=kisa, name="Förderung 2027 (Beispiel)", setup_percent=50, licence_percent=0,
+                  valid_from=date(2027, 1, 1), valid_to=None)
+    session.commit()
+    assert programme_on(session, date(2030, 1, 1)).name == "Förderung 2027 (Beispiel)"
+    assert "funding.added" in session.exec(select(AuditEvent.action)).all()
+    with pytest.raises(PermissionDenied):
+        add_programme(session, actor=actor_of(make_user(session)), name="Eigene Förderung", setup_percent=100,
+                      licence_percent=100, valid_from=date(2027, 1, 1), valid_to=None)

@@ -67,7 +67,9 @@ def test_kisa_login_shows_the_kisa_pages(engine, session):
     kisa = make_user(session, role=Role.KISA)
     at = open_page(engine, "login")
     log_in(at, kisa.email, PASSWORD)
-    assert set(navigation(at)) == {"", "katalog", "produkt", "freischaltungen", "bestellungen", "katalogpflege", "protokoll"}
+    assert set(navigation(at)) == {
+        "", "katalog", "produkt", "freischaltungen", "bestellungen", "katalogpflege", "vertrag", "protokoll"
+    }
     assert "Rolle: KISA" in [c.value for c in at.sidebar.caption]
 
 
