@@ -24,6 +24,7 @@ ACTIONS = {
     "order.line_cancelled": "Bestellposition storniert",
     "contract.published": "Mustervertrag veröffentlicht",
     "funding.added": "Förderprogramm angelegt",
+    "outbox.retried": "E-Mail erneut in den Versand gegeben",
 }
 
 ENTITIES = {
@@ -35,6 +36,7 @@ ENTITIES = {
     "order": "Bestellung",
     "contract": "Mustervertrag",
     "funding": "Förderprogramm",
+    "mail": "E-Mail",
 }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,19 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65_536
     argon2_parallelism: int = 4
+
+    # E-mail: an empty SMTP host means no delivery (mail waits in the outbox, visible in the Postausgang).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "KISA OAA-Shop <oaa-shop@localhost>"  # also gives the Message-ID domain
+    mail_max_attempts: int = Field(default=5, ge=1)  # then the mail is FAILED
+    mail_sending_timeout_minutes: int = 15  # a mail in 'sending' this long is "unklar" (never resent)
+    # Public address of the shop, for links in e-mails.
+    app_base_url: str = "http://127.0.0.1:8501"
 
     def effective_database_url(self) -> str:
         """Return the SQLAlchemy URL: the configured one, else the SQLite file."""

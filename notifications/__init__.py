@@ -1,0 +1,1 @@
+"""E-mail notifications: templates per event, the outbox (written in the caller's transaction), delivery."""

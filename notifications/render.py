@@ -1,0 +1,67 @@
+"""Render an e-mail of one event from its templates: subject, plain text and HTML (pure, no I/O but the files)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# Event code → what the mail is about (German, for the Postausgang); each has three template files.
+EVENTS = {
+    "order.confirmed": "Bestellbestätigung",
+    "team.invited": "Einladung ins Team",
+    "registration.approved": "Registrierung freigeschaltet",
+    "registration.rejected": "Registrierung abgelehnt",
+    "application.received": "Antragseingang",
+}
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    """The three parts of one e-mail, ready for the outbox."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def safe_url(value: object) -> str:
+    """Return ``value`` if it is an http(s) or mailto link, else ``#`` (no javascript: or data: links in mails)."""
+    url = str(value).strip()
+    scheme = urlsplit(url).scheme.lower()
+    return url if scheme in {"http", "https", "mailto"} else "#"
+
+
+def _build_environment() -> Environment:
+    # Only *.html is escaped; subject and text parts are plain text and must stay as written.
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = safe_url
+    return env
+
+
+_ENV = _build_environment()
+
+
+def render_mail(event: str, context: dict[str, Any]) -> RenderedMail:
+    """Render subject, text and HTML of ``event``; a missing context key raises (StrictUndefined)."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown mail event {event!r}")
+    subject = _ENV.get_template(f"{event}.subject.txt").render(context)
+    text = _ENV.get_template(f"{event}.txt").render(context)
+    html = _ENV.get_template(f"{event}.html").render(context)
+    # One line, no control characters: a subject can never inject a header.
+    subject = re.sub(r"\s+", " ", subject).strip()
+    return RenderedMail(subject=subject, text=text.strip() + "\n", html=html.strip() + "\n")
