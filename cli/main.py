@@ -16,11 +16,13 @@ user_app = typer.Typer(help="Benutzerkonten", no_args_is_help=True)
 demo_app = typer.Typer(help="Demodaten (Beispieldaten)", no_args_is_help=True)
 ref_app = typer.Typer(help="Referenzdaten (Gemeindeverzeichnis)", no_args_is_help=True)
 catalog_app = typer.Typer(help="OAA-Katalog", no_args_is_help=True)
+outbox_app = typer.Typer(help="Postausgang (E-Mail-Versand)", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(demo_app, name="demo")
 app.add_typer(ref_app, name="reference")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(outbox_app, name="outbox")
 
 
 @db_app.command("upgrade")
@@ -202,6 +204,24 @@ def catalog_import(
         typer.echo(f"{len(report.problems)} Problem(e) gefunden. Nichts geändert.", err=True)
         raise typer.Exit(2)
     typer.echo(("Probelauf: " if dry_run else "") + report.summary())
+
+
+@outbox_app.command("send")
+def outbox_send() -> None:
+    """Deliver the due mails of the outbox once (run it regularly, e.g. every minute from a timer)."""
+    from core.db import get_engine, session_scope
+    from notifications.outbox import count_waiting
+    from notifications.sender import SmtpTransport, deliver_due
+
+    transport = SmtpTransport.from_settings()
+    if transport is None:
+        with session_scope() as session:
+            waiting = count_waiting(session)
+        typer.echo("Kein SMTP-Server eingerichtet (OAA_SMTP_HOST ist leer): die E-Mails bleiben im Postausgang"
+                   f" ({waiting} wartend).")
+        return
+    report = deliver_due(get_engine(), transport=transport)
+    typer.echo(report.summary())
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m cli.main`
