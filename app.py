@@ -53,6 +53,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
             _page("my_orders.py", "Bestellungen", ":material/receipt_long:", "bestellungen"),
             _page("catalog_admin.py", "Katalogpflege", ":material/edit_note:", "katalogpflege"),
             _page("contracts_admin.py", "Vertrag und Förderung", ":material/gavel:", "vertrag"),
+            _page("outbox.py", "Postausgang", ":material/outbox:", "postausgang"),
             _page("audit_log.py", "Protokoll", ":material/history:", "protokoll"),
         ],
     }

@@ -149,10 +149,33 @@ def list_unclear(session: Session, *, now: datetime | None = None) -> list[Outbo
     return list(session.exec(query.order_by(col(OutboxMail.id))).all())
 
 
+def unclear_mail_ids(session: Session, *, actor: Actor, now: datetime | None = None) -> list[int]:
+    """Return the numbers of unclear mails for the Postausgang (staff only)."""
+    require_staff(actor)
+    return [m.id for m in list_unclear(session, now=now) if m.id is not None]
+
+
+def status_label(mail: OutboxMail, *, now: datetime | None = None) -> str:
+    """Return the German status of a mail; a mail stuck in 'sending' reads "Unklar"."""
+    if is_unclear(mail, now=now):
+        return "Unklar (Versand begonnen, nicht abgeschlossen)"
+    return STATUS_NAMES[mail.status]
+
+
+def is_waiting(mail: OutboxMail) -> bool:
+    """Tell whether the mail waits for a (further) delivery attempt."""
+    return mail.status == MailStatus.PENDING
+
+
+def can_retry(mail: OutboxMail, *, now: datetime | None = None) -> bool:
+    """Tell whether KISA may put the mail back into the queue: it failed, or its delivery state is unclear."""
+    return mail.status == MailStatus.FAILED or is_unclear(mail, now=now)
+
+
 def retry_mail(session: Session, *, actor: Actor, mail_id: int) -> OutboxMail:
     """Queue a failed or unclear mail again (KISA decided it was not delivered); it keeps its Message-ID."""
     mail = get_mail(session, actor=actor, mail_id=mail_id)
-    if not (mail.status == MailStatus.FAILED or is_unclear(mail)):
+    if not can_retry(mail):
         raise DomainError("Nur fehlgeschlagene oder unklare E-Mails können erneut versendet werden.")
     previous = STATUS_NAMES[mail.status]
     mail.status = MailStatus.PENDING

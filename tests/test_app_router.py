@@ -31,7 +31,7 @@ CATALOG = {"katalog": "OAA-Katalog", "produkt": "Produkt"}
 KOMMUNE = {"": "Start", **CATALOG, "warenkorb": "Warenkorb", "bestellungen": "Meine Bestellungen", "team": "Mein Team"}
 KISA = {"": "Start", **CATALOG, "freischaltungen": "Freischaltungen", "bestellungen": "Bestellungen",
         "katalogpflege": "Katalogpflege", "vertrag": "Vertrag und Förderung",
-        "protokoll": "Protokoll"}
+        "postausgang": "Postausgang", "protokoll": "Protokoll"}
 
 
 def test_visitor_gets_start_login_registration_and_invitation(engine):
