@@ -1,0 +1,430 @@
+"""The order contract (Vertrag über Online-Antragsassistenten – Bestellbestätigung) as a PDF: data in, bytes out.
+
+A pure renderer: callers build a :class:`ContractData` from an order snapshot; nothing here reads the database.
+Every piece of user text is printed as plain text (``cell``/``multi_cell``/table cells, never HTML or markdown)
+after :func:`documents.plain.plain` has removed control and direction characters.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fpdf import FPDF
+from fpdf.enums import Align, TableBordersLayout, TableCellFillMode, WrapMode, XPos, YPos
+from fpdf.fonts import FontFace
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from core.money import euro
+from documents.plain import BOLD_FONT, REGULAR_FONT, ascii_slug, clip, paragraphs, plain
+from web.text import BERLIN, fmt_datetime
+
+DOCUMENT_TITLE = "Vertrag über Online-Antragsassistenten – Bestellbestätigung"
+FONT = "DejaVu"
+# Placeholder for the page count. It uses private-use characters, which plain() removes from user text, so a
+# product called "{nb}" is printed as written instead of being replaced by the number of pages.
+PAGE_COUNT_ALIAS = "\ue000\ue000\ue000"
+TABLE_CELL_LIMIT = 600  # characters; a table row must fit on one page, so very long cell text is cut with "…"
+LONG_WORD = 12  # words at least this long are measured to decide whether a paragraph needs character wrapping
+
+
+class ContractParty(BaseModel):
+    """One side of the contract as printed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str  # e.g. "Auftraggeber (Kommune)"
+    name: str
+    address_lines: list[str] = Field(default_factory=list)
+    ags: str = ""  # Amtlicher Gemeindeschlüssel
+    ars: str = ""  # Amtlicher Regionalschlüssel
+    leitweg_id: str | None = None  # e-invoicing address, optional
+    contact: str = ""  # e.g. "Erika Muster, erika.muster@musterstadt.de"
+
+
+def kisa_party() -> ContractParty:
+    """Return KISA as contractor."""
+    return ContractParty(
+        role="Auftragnehmer",
+        name="Kommunale Informationsverarbeitung Sachsen – KISA",
+        address_lines=["Eilenburger Straße 1a", "04317 Leipzig"],
+    )
+
+
+class ContractPosition(BaseModel):
+    """One ordered product with list prices, funding and what the municipality pays."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_name: str
+    product_id: str
+    setup_cents: int = Field(ge=0)
+    yearly_licence_cents: int = Field(ge=0)
+    funding_name: str = ""  # empty when no programme applied
+    funding_setup_percent: int = Field(default=0, ge=0, le=100)
+    funding_licence_percent: int = Field(default=0, ge=0, le=100)
+    due_setup_cents: int = Field(ge=0)
+    due_yearly_cents: int = Field(ge=0)
+    price_is_sample: bool = False
+
+
+class ContractTotals(BaseModel):
+    """Sums over all positions: list prices and what is due after funding."""
+
+    model_config = ConfigDict(frozen=True)
+
+    setup_cents: int
+    yearly_cents: int
+    due_setup_cents: int
+    due_yearly_cents: int
+
+    @classmethod
+    def of(cls, positions: list[ContractPosition]) -> ContractTotals:
+        """Add up ``positions``."""
+        return cls(
+            setup_cents=sum(p.setup_cents for p in positions),
+            yearly_cents=sum(p.yearly_licence_cents for p in positions),
+            due_setup_cents=sum(p.due_setup_cents for p in positions),
+            due_yearly_cents=sum(p.due_yearly_cents for p in positions),
+        )
+
+
+class ContractSigner(BaseModel):
+    """Who confirmed the order for the municipality (and that they may sign)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    position: str = ""
+    email: str
+
+
+class ContractData(BaseModel):
+    """Everything printed on the contract; built from an order snapshot."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_number: str
+    placed_at: datetime  # UTC; naive values are taken as UTC
+    municipality: ContractParty
+    kisa: ContractParty = Field(default_factory=kisa_party)
+    positions: list[ContractPosition]
+    totals: ContractTotals | None = None  # the order's stored sums; computed from the positions when missing
+    contract_version: str
+    contract_title: str
+    contract_body: str  # paragraphs separated by blank lines
+    signer: ContractSigner
+    accepted_at: datetime | None = None  # when the signer confirmed; defaults to placed_at
+    sample_data: bool = False  # prints "Beispieldaten" notes
+
+    @field_validator("placed_at", "accepted_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+    @model_validator(mode="after")
+    def _fill_totals(self) -> ContractData:
+        if self.totals is None:
+            object.__setattr__(self, "totals", ContractTotals.of(self.positions))
+        return self
+
+    @property
+    def sums(self) -> ContractTotals:
+        """Return the totals (always set after validation)."""
+        return self.totals if self.totals is not None else ContractTotals.of(self.positions)
+
+    @property
+    def confirmed_at(self) -> datetime:
+        """Return when the order was confirmed."""
+        return self.accepted_at or self.placed_at
+
+
+def acceptance_record(data: ContractData) -> str:
+    """Return the line recording the electronic confirmation, e.g. "bestätigt am 29.11.2026 um 14:05 Uhr durch …"."""
+    local = data.confirmed_at.astimezone(BERLIN)
+    signer = plain(data.signer.name)
+    email = plain(data.signer.email)
+    return (f"bestätigt am {local:%d.%m.%Y} um {local:%H:%M} Uhr durch {signer} ({email}) "
+            "– elektronisch im OAA-Shop")
+
+
+def contract_filename(data: ContractData) -> str:
+    """Return a safe ASCII download name, e.g. ``Vertrag_B-2026-00042_Musterstadt.pdf``."""
+    parts = ["Vertrag", ascii_slug(data.order_number)[:40], ascii_slug(data.municipality.name, keep="")[:60]]
+    return "_".join(part for part in parts if part) + ".pdf"
+
+
+class _ContractPDF(FPDF):
+    """A4 portrait with the document title and order number on top and "Seite n von N" at the bottom."""
+
+    def __init__(self, order_number: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.order_number = order_number
+        self.add_font(FONT, "", str(REGULAR_FONT))
+        self.add_font(FONT, "B", str(BOLD_FONT))
+        self.set_margins(left=20, top=22, right=20)
+        self.set_auto_page_break(auto=True, margin=20)
+        self.alias_nb_pages(PAGE_COUNT_ALIAS)
+        self.c_margin = 1.2
+
+    def header(self) -> None:
+        self.set_y(10)
+        self.set_font(FONT, "B", 8.5)
+        self.set_text_color(60)
+        half = self.epw / 2
+        self.cell(half + 25, 5, DOCUMENT_TITLE)
+        self.set_font(FONT, "", 8.5)
+        self.cell(half - 25, 5, f"Bestellung {self.order_number}", align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(150)
+        self.set_line_width(0.2)
+        self.line(self.l_margin, 16, self.w - self.r_margin, 16)
+        self.set_text_color(0)
+        self.set_y(self.t_margin)
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(90)
+        self.cell(0, 5, f"Seite {self.page_no()} von {PAGE_COUNT_ALIAS}", align=Align.C)
+        self.set_text_color(0)
+
+    # --- text helpers -------------------------------------------------------------------------------------------
+
+    def wrapmode_for(self, text: str, width: float) -> WrapMode:
+        """Return CHAR wrapping if a single word is wider than ``width`` (so it is broken, not overflowing), else WORD."""
+        for word in text.split():
+            if len(word) >= LONG_WORD and self.get_string_width(word) > width - 2 * self.c_margin:
+                return WrapMode.CHAR
+        return WrapMode.WORD
+
+    def text_block(self, text: str, *, size: float = 9.5, bold: bool = False, height: float = 4.8,
+                   width: float = 0, align: Align = Align.L) -> None:
+        """Print already-cleaned plain text, wrapped to ``width`` (0 = to the right margin)."""
+        self.set_font(FONT, "B" if bold else "", size)
+        effective = width or (self.w - self.r_margin - self.get_x())
+        self.multi_cell(width, height, text, align=align, wrapmode=self.wrapmode_for(text, effective),
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def section(self, title: str, keep: float = 22) -> None:
+        """Start a section; it moves to the next page unless ``keep`` mm of content fit below the heading."""
+        if self.will_page_break(keep + 12):
+            self.add_page()
+        self.ln(4)
+        self.set_font(FONT, "B", 11)
+        self.cell(0, 6, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(200)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(1.5)
+
+
+def _party_lines(party: ContractParty) -> list[tuple[str, bool]]:
+    """Return a party's printed lines as (text, bold)."""
+    lines: list[tuple[str, bool]] = [(plain(party.name), True)]
+    lines += [(plain(line), False) for line in party.address_lines if plain(line)]
+    keys = [("AGS", party.ags), ("ARS", party.ars), ("Leitweg-ID", party.leitweg_id or "")]
+    lines += [(f"{label}: {plain(value)}", False) for label, value in keys if plain(value)]
+    if plain(party.contact):
+        lines.append((f"Ansprechpartner: {plain(party.contact)}", False))
+    return lines
+
+
+def _parties(pdf: _ContractPDF, parties: list[ContractParty]) -> None:
+    """Print the parties side by side, or one after the other if a column would not fit on one page."""
+    gap = 8.0
+    width = (pdf.epw - gap) / 2
+    columns = [_party_lines(party) for party in parties]
+
+    def height(lines: list[tuple[str, bool]], w: float) -> float:
+        total = 5.0  # role line
+        for text, bold in lines:
+            pdf.set_font(FONT, "B" if bold else "", 9.5)
+            rows = pdf.multi_cell(w, 4.8, text, align=Align.L, dry_run=True, output="LINES",
+                                  wrapmode=pdf.wrapmode_for(text, w))
+            assert isinstance(rows, list)
+            total += 4.8 * len(rows)
+        return total
+
+    tallest = max(height(lines, width) for lines in columns)
+    available_on_fresh_page = pdf.h - pdf.t_margin - pdf.b_margin
+    if tallest > available_on_fresh_page:  # hostile or absurdly long data: full width, may break across pages
+        for party, lines in zip(parties, columns, strict=True):
+            _party_column(pdf, party, lines, pdf.epw)
+            pdf.ln(3)
+        return
+    if pdf.will_page_break(tallest):
+        pdf.add_page()
+    top = pdf.get_y()
+    bottom = top
+    for index, (party, lines) in enumerate(zip(parties, columns, strict=True)):
+        x = pdf.l_margin + index * (width + gap)
+        pdf.set_xy(x, top)
+        _party_column(pdf, party, lines, width, x=x)
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_xy(pdf.l_margin, bottom)
+
+
+def _party_column(pdf: _ContractPDF, party: ContractParty, lines: list[tuple[str, bool]], width: float,
+                  x: float | None = None) -> None:
+    left = pdf.l_margin if x is None else x
+    pdf.set_x(left)
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(90)
+    pdf.cell(width, 5, plain(party.role).upper(), new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_text_color(0)
+    for text, bold in lines:
+        pdf.set_x(left)
+        pdf.set_font(FONT, "B" if bold else "", 9.5)
+        pdf.multi_cell(width, 4.8, text, align=Align.L, wrapmode=pdf.wrapmode_for(text, width),
+                       new_x=XPos.LEFT, new_y=YPos.NEXT)
+
+
+def _percent(value: int) -> str:
+    return f"{value}\u00a0%"
+
+
+def _positions(pdf: _ContractPDF, data: ContractData) -> None:
+    widths = (57, 22, 22, 42, 27)
+    rows: list[tuple[str, str, str, str, str]] = []
+    for position in data.positions:
+        product = clip(plain(position.product_name), TABLE_CELL_LIMIT)
+        details = f"Produkt-ID: {clip(plain(position.product_id), 120)}"
+        if position.price_is_sample:
+            details += " · Beispielpreis*"
+        if position.funding_name:
+            funding = (f"{clip(plain(position.funding_name), 200)}\n"
+                       f"Einr. {_percent(position.funding_setup_percent)}, Lizenz {_percent(position.funding_licence_percent)}")
+        else:
+            funding = "–"
+        due = f"{euro(position.due_setup_cents)}\n{euro(position.due_yearly_cents)}/Jahr"
+        rows.append((f"{product}\n{details}", euro(position.setup_cents), euro(position.yearly_licence_cents), funding, due))
+    pdf.set_font(FONT, "", 8.5)  # the table's font: measure long words with it
+    product_width = widths[0] - 2 * 1.2
+    wrap = WrapMode.CHAR if any(pdf.wrapmode_for(row[0], product_width) is WrapMode.CHAR for row in rows) else WrapMode.WORD
+    pdf.set_draw_color(170)
+    pdf.set_line_width(0.2)
+    heading = FontFace(emphasis="BOLD", fill_color=(230, 235, 242))
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align=Align.L,
+        text_align=(Align.L, Align.R, Align.R, Align.L, Align.R),
+        headings_style=heading,
+        line_height=4.2,
+        padding=(1.2, 1.2),
+        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+        cell_fill_color=(246, 247, 249),
+        cell_fill_mode=TableCellFillMode.ROWS,
+        wrapmode=wrap,
+        v_align="TOP",
+        repeat_headings=1,
+    ) as table:
+        table.row(("Produkt", "Einrichtung", "Lizenz/Jahr", "Förderung", "zu zahlen"))
+        for row in rows:
+            table.row(row)
+
+
+def _totals(pdf: _ContractPDF, data: ContractData) -> None:
+    totals = data.sums
+    lines = [
+        ("Summe Einrichtung (Listenpreis)", euro(totals.setup_cents), False),
+        ("Summe Lizenz je Jahr (Listenpreis)", euro(totals.yearly_cents), False),
+        ("Zu zahlen für die Einrichtung (einmalig, nach Förderung)", euro(totals.due_setup_cents), True),
+        ("Zu zahlen für die Lizenzen je Jahr (nach Förderung)", euro(totals.due_yearly_cents), True),
+    ]
+    if pdf.will_page_break(4 * 5.5 + 3):
+        pdf.add_page()
+    pdf.ln(2)
+    for label, amount, bold in lines:
+        pdf.set_font(FONT, "B" if bold else "", 9.5)
+        pdf.cell(pdf.epw - 35, 5.5, label, align=Align.R)
+        pdf.cell(35, 5.5, amount, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _notes(pdf: _ContractPDF, data: ContractData) -> None:
+    programmes = sorted({plain(p.funding_name) for p in data.positions if p.funding_name})
+    if programmes:
+        names = ", ".join(f"„{clip(name, 200)}“" for name in programmes)
+        note = (f"Förderung: Für die ausgewiesenen Produkte gilt {names}. Die geförderten Anteile von Einrichtung und "
+                "Lizenz werden der Kommune nicht berechnet; „zu zahlen“ nennt den verbleibenden Betrag.")
+    else:
+        note = "Förderung: Für diese Bestellung gilt kein Förderprogramm; es gelten die Listenpreise."
+    pdf.ln(2)
+    pdf.text_block(note, size=8.5, height=4.3)
+    if any(p.price_is_sample for p in data.positions):
+        pdf.text_block("* Beispielpreis: Der Preis ist ein Beispielwert des OAA-Shops; KISA teilt den verbindlichen "
+                       "Preis vor Beginn der Einrichtung mit.", size=8.5, height=4.3)
+
+
+def _contract_text(pdf: _ContractPDF, data: ContractData) -> None:
+    pdf.section(f"Vertragstext (Fassung {plain(data.contract_version)})")
+    pdf.text_block(plain(data.contract_title), size=10.5, bold=True, height=5.5)
+    pdf.ln(1.5)
+    for paragraph in paragraphs(data.contract_body):
+        first, _, rest = paragraph.partition("\n")
+        if first.lstrip().startswith("§") and len(first) <= 120 and rest:  # "§ 3 Entgelte" as a heading
+            if pdf.will_page_break(15):
+                pdf.add_page()
+            pdf.text_block(first.strip(), size=9.5, bold=True)
+            paragraph = rest
+        pdf.text_block(paragraph, size=9.5, height=4.6, align=Align.J)
+        pdf.ln(2.2)
+
+
+def _acceptance(pdf: _ContractPDF, data: ContractData) -> None:
+    pdf.section("Annahme", keep=45)
+    pdf.text_block(f"Die Bestellung {plain(data.order_number)} wurde {acceptance_record(data)}.")
+    pdf.ln(2)
+    signer = data.signer
+    rows = [("Für die Kommune", plain(data.municipality.name)), ("Name", plain(signer.name))]
+    if plain(signer.position):
+        rows.append(("Funktion", plain(signer.position)))
+    rows.append(("E-Mail", plain(signer.email)))
+    rows.append(("Vertragsfassung", plain(data.contract_version)))
+    for label, value in rows:
+        pdf.set_font(FONT, "", 9.5)
+        pdf.set_text_color(90)
+        pdf.cell(38, 4.8, label)
+        pdf.set_text_color(0)
+        pdf.text_block(value, width=pdf.epw - 38)
+    pdf.ln(2)
+    pdf.text_block("Dieses Dokument wurde im OAA-Shop elektronisch erzeugt und gibt die bestätigte Bestellung wieder.",
+                   size=8.5, height=4.3)
+
+
+def render_contract(data: ContractData) -> bytes:
+    """Render the contract as PDF bytes; the same data always gives the same bytes."""
+    pdf = _ContractPDF(clip(plain(data.order_number), 40))
+    pdf.set_creation_date(data.placed_at)
+    pdf.set_title(plain(f"{DOCUMENT_TITLE} {data.order_number}"))
+    pdf.set_author("KISA – OAA-Shop")
+    pdf.set_creator("OAA-Shop")
+    pdf.set_lang("de-DE")
+    pdf.add_page()
+
+    pdf.text_block("Vertrag über Online-Antragsassistenten", size=15, bold=True, height=7)
+    pdf.text_block(f"Bestellbestätigung Nr. {plain(data.order_number)} vom {fmt_datetime(data.placed_at)}",
+                   size=10, height=5.5)
+    if data.sample_data:
+        pdf.ln(2)
+        pdf.set_fill_color(255, 243, 205)
+        pdf.set_font(FONT, "B", 9)
+        pdf.multi_cell(0, 5, "Beispieldaten – diese Bestellbestätigung enthält Beispieldaten des OAA-Shops und ist "
+                       "kein verbindlicher Vertrag.", fill=True, padding=(2, 2), align=Align.L,
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_fill_color(255)
+
+    pdf.section("Vertragsparteien")
+    _parties(pdf, [data.municipality, data.kisa])
+
+    pdf.section(f"Bestellte Produkte ({len(data.positions)})")
+    if data.positions:
+        _positions(pdf, data)
+    else:
+        pdf.text_block("Keine Produkte.")
+    _totals(pdf, data)
+    _notes(pdf, data)
+
+    _contract_text(pdf, data)
+    _acceptance(pdf, data)
+    return bytes(pdf.output())
