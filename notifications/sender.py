@@ -178,9 +178,10 @@ def _finish(engine: Engine, mail_id: int, **values: object) -> None:
 def deliver_due(engine: Engine, *, transport: Transport, now: datetime | None = None, limit: int = 200) -> DeliveryReport:
     """Send every due pending mail once (at most ``limit``); report sent, retrying, failed and unclear mails."""
     settings = get_settings()
-    now = now or utcnow()
+    fixed, now = now, now or utcnow()
     report = DeliveryReport()
     for mail_id in _due_ids(engine, now, limit):
+        now = fixed or utcnow()  # a long run stamps each claim with its own time
         mail = _claim(engine, mail_id, now)
         if mail is None:
             continue
@@ -200,5 +201,5 @@ def deliver_due(engine: Engine, *, transport: Transport, now: datetime | None = 
         _finish(engine, mail_id, status=MailStatus.SENT, attempts=attempts, sent_at=now)
         report.sent.append(mail_id)
     with Session(engine) as session:
-        report.unclear = [m.id for m in list_unclear(session, now=now) if m.id is not None]
+        report.unclear = [m.id for m in list_unclear(session, now=fixed or utcnow()) if m.id is not None]
     return report
