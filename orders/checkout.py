@@ -11,7 +11,9 @@ from audit.log import record
 from catalog.store import from_row
 from core.clock import utcnow
 from core.errors import DomainError, FieldErrors
-from models import Cart, CartItem, CatalogProduct, Order, OrderedProduct, OrderLine, Role, User
+from core.money import euro
+from models import Cart, CartItem, CatalogProduct, Municipality, Order, OrderedProduct, OrderLine, Role, User
+from notifications.outbox import app_link, enqueue
 from orders.cart import open_orders, why_not_orderable
 from orders.contracts import current_contract
 from orders.funding import apply, programme_on
@@ -78,12 +80,13 @@ def place_order(
         return winner, False
     assert order.id is not None
     order.number = f"B-{order.placed_at:%Y}-{order.id:05d}"
+    lines: list[OrderLine] = []
     for product in products:
         price = apply(product.prices.setup_cents, product.prices.yearly_licence_cents, programme)
         ordered_product = OrderedProduct(municipality_id=actor.municipality_id, product_id=product.id)
         session.add(ordered_product)
         session.flush()
-        session.add(OrderLine(
+        line = OrderLine(
             order_id=order.id, product_id=product.id, product_name=product.name,
             setup_cents=price.setup_cents, yearly_licence_cents=price.yearly_cents,
             price_note=product.prices.note[:1000], price_is_sample=product.prices.sample,
@@ -91,7 +94,9 @@ def place_order(
             funding_licence_percent=price.licence_percent,
             due_setup_cents=price.due_setup_cents, due_yearly_cents=price.due_yearly_cents,
             ordered_product_id=ordered_product.id,
-        ))
+        )
+        session.add(line)
+        lines.append(line)
         order.total_setup_cents += price.setup_cents
         order.total_yearly_cents += price.yearly_cents
         order.due_setup_cents += price.due_setup_cents
@@ -102,6 +107,21 @@ def place_order(
     session.add(cart)
     session.add(order)
     session.flush()
+    municipality = session.get(Municipality, actor.municipality_id)
+    enqueue(session, event="order.confirmed", to=signer.email, municipality_id=actor.municipality_id, context={
+        "order_number": order.number,
+        "municipality": municipality.name if municipality else "",
+        "contract_version": contract.version,
+        "products": [
+            {"name": line.product_name,
+             "price": f"Einrichtung {euro(line.setup_cents)}, Lizenz {euro(line.yearly_licence_cents)}/Jahr",
+             "funding": (f"{line.funding_name}: zu zahlen {euro(line.due_setup_cents)} und {euro(line.due_yearly_cents)}/Jahr"
+                         if line.funding_name else ""),
+             # The questionnaire (next step) opens from the order page until it has a page of its own.
+             "questionnaire_url": app_link("bestellungen", bestellung=order.number)}
+            for line in lines
+        ],
+    })
     record(session, actor=actor, action="order.placed", entity_type="order", entity_id=order.id,
            municipality_id=actor.municipality_id,
            details=f"Bestellung {order.number}: {', '.join(p.name for p in products)} (Mustervertrag {contract.version}).")

@@ -7,7 +7,9 @@ import streamlit as st
 from core.db import session_scope
 from core.errors import DomainError
 from core.money import euro
+from documents.contract import render_contract
 from models import Role
+from orders.contract_document import contract_data
 from orders.history import cancel_line, list_orders
 from web.guard import require_actor
 from web.text import fmt_datetime
@@ -40,6 +42,16 @@ def _cancel(order_id: int, line_id: int, name: str) -> None:
         st.session_state["ord_message"] = f"{name} wurde storniert."
 
 
+def _pdf(order_id: int):
+    """Return a callable that renders the contract only when the button is clicked."""
+
+    def render() -> bytes:
+        with session_scope() as session:
+            return render_contract(contract_data(session, actor=actor, order_id=order_id))
+
+    return render
+
+
 for position, view in enumerate(orders):
     order = view.order
     with st.expander(f"{order.number} vom {fmt_datetime(order.placed_at)} – {len(view.lines)} Produkt(e)",
@@ -58,3 +70,6 @@ for position, view in enumerate(orders):
                     st.button("Ja, stornieren", key=f"ord_cancel_{line.id}", type="primary",
                               on_click=_cancel, args=(order.id, line.id, line.product_name))
         st.markdown(f"**Summe:** Einrichtung {euro(order.due_setup_cents)} · Lizenz {euro(order.due_yearly_cents)}/Jahr")
+        assert order.id is not None
+        st.download_button("Vertrag als PDF", data=_pdf(order.id), file_name=f"Vertrag_{order.number}.pdf",
+                           mime="application/pdf", icon=":material/picture_as_pdf:", key=f"ord_pdf_{order.id}")

@@ -215,3 +215,38 @@ def test_funding_programme_is_validated_and_audit_logged(session):
     with pytest.raises(PermissionDenied):
         add_programme(session, actor=actor_of(make_user(session)), name="Eigene Förderung", setup_percent=100,
                       licence_percent=100, valid_from=date(2027, 1, 1), valid_to=None)
+
+
+def test_order_confirmation_mail_is_written_with_the_order(session, contract, anna):
+    from models import OutboxMail
+
+    fill(session, anna, "meldebescheinigung", "wahlschein")
+    placed, _ = order(session, anna, contract)
+    mails = session.exec(select(OutboxMail).where(OutboxMail.event == "order.confirmed")).all()
+    assert len(mails) == 1 and mails[0].to_address == anna.email
+    assert placed.number in mails[0].subject + mails[0].text_body
+    assert "Meldebescheinigung" in mails[0].text_body and "Wahlschein" in mails[0].html_body
+    assert "1.200,00" in mails[0].text_body and "bestellungen?bestellung=" in mails[0].text_body
+    again, _ = place_order(session, actor=anna, cart_revision=placed.cart_revision, contract_id=contract.id, authorised=True)
+    session.commit()
+    assert len(session.exec(select(OutboxMail)).all()) == 1  # the repeated placement sends nothing
+
+
+def test_contract_pdf_of_an_order_prints_its_snapshot_and_is_reproducible(session, contract, anna):
+    import io
+
+    from pypdf import PdfReader
+
+    from documents.contract import render_contract
+    from orders.contract_document import contract_data
+
+    fill(session, anna, "meldebescheinigung", "wahlschein")
+    placed, _ = order(session, anna, contract)
+    data = contract_data(session, actor=anna, order_id=placed.id)
+    pdf = render_contract(data)
+    assert pdf == render_contract(contract_data(session, actor=anna, order_id=placed.id))
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert placed.number in text and "Meldebescheinigung" in text and "Wahlschein" in text
+    assert "1.200,00 €" in text and contract.version in text
+    with pytest.raises(NotFound):
+        contract_data(session, actor=actor_of(make_user(session)), order_id=placed.id)

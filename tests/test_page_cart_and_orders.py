@@ -57,6 +57,7 @@ def test_my_orders_lists_states_and_cancels_after_confirmation(engine, session):
     at.switch_page("pages/my_orders.py").run()
     text = all_text(at)
     assert "Wahlschein" in text and "bestellt" in text
+    assert [b.label for b in at.get("download_button")] == ["Vertrag als PDF"]
     cancel = [b for b in at.button if b.key and b.key.startswith("ord_cancel_")]
     cancel[0].click().run()
     assert "wurde storniert" in all_text(at)
