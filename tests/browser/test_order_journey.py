@@ -1,4 +1,4 @@
-"""Ordering in a real browser: a demo coordinator orders an OAA under the model contract."""
+"""Ordering in a real browser: a demo coordinator orders an OAA and downloads the contract PDF."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from demo.personas import DEMO_PASSWORD, persona
 from tests.browser.test_journeys import log_in
@@ -34,3 +35,10 @@ def test_demo_coordinator_orders_a_product_and_sees_it_in_my_orders(page: Page, 
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Meine Bestellungen").click()
     expect(page.get_by_text("Einfache Melderegisterauskunft").first).to_be_visible()
     expect(page.get_by_text(re.compile(r"B-\d{4}-\d{5} vom"))).to_have_count(1)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Vertrag als PDF").click()
+    download = download_info.value
+    assert re.fullmatch(r"Vertrag_B-\d{4}-\d{5}\.pdf", download.suggested_filename)
+    text = "\n".join(p.extract_text() for p in PdfReader(download.path()).pages)
+    assert "Einfache Melderegisterauskunft" in text and "Talheim" in text and "€" in text
