@@ -12,6 +12,7 @@ from accounts.actor import Actor
 from audit.log import record
 from core.errors import FieldErrors, NotFound
 from models import Municipality, MunicipalityStatus, RegistrationDecision, User, UserStatus
+from notifications.outbox import app_link, enqueue
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ def approve(session: Session, *, actor: Actor, user_id: int) -> User:
         municipality_id=municipality.id,
         details=f"Freigeschaltet: {user.full_name} ({user.email}) für {municipality.name}.",
     )
+    enqueue(session, event="registration.approved", to=user.email, municipality_id=municipality.id,
+            context={"municipality": municipality.name, "login_url": app_link("anmelden")})
     session.flush()
     return user
 
@@ -112,6 +115,8 @@ def reject(session: Session, *, actor: Actor, user_id: int, reason: str) -> User
         municipality_id=municipality.id,
         details=f"Abgelehnt: {user.full_name} ({user.email}) für {municipality.name}. Grund: {reason}",
     )
+    enqueue(session, event="registration.rejected", to=user.email, municipality_id=municipality.id,
+            context={"municipality": municipality.name, "reason": reason})
     session.flush()
     return user
 

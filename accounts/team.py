@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -19,6 +20,7 @@ from core.clock import utcnow
 from core.config import get_settings
 from core.errors import FieldErrors, NotFound, PermissionDenied
 from models import Municipality, Role, User, UserStatus
+from notifications.outbox import app_link, enqueue
 
 
 def _digest(secret: str) -> str:
@@ -98,6 +100,14 @@ def invite_colleague(
     assert user.id is not None
     record(session, actor=actor, action="team.invited", entity_type="user", entity_id=user.id,
            municipality_id=actor.municipality_id, details=f"Kolleg:in eingeladen: {name} ({user.email}).")
+    municipality = session.get(Municipality, actor.municipality_id)
+    valid_until = (user.invitation_expires_at or utcnow()).astimezone(ZoneInfo("Europe/Berlin"))
+    enqueue(session, event="team.invited", to=user.email, municipality_id=actor.municipality_id, context={
+        "municipality": municipality.name if municipality else "",
+        "inviter_name": actor.full_name,
+        "invitation_url": app_link("einladung", token=token),
+        "valid_until": f"{valid_until:%d.%m.%Y}",
+    })
     return Invitation(user.id, token)
 
 

@@ -141,3 +141,18 @@ def test_wrong_password_gives_the_same_message_as_an_unknown_address(session):
     unknown = authenticate(session, email="niemand@nirgendwo.example", password="Falsches-Passwort-123")
     assert wrong.actor is None and unknown.actor is None
     assert wrong.message == unknown.message == LOGIN_FAILED
+
+
+def test_decisions_are_mailed_to_the_applicant(session):
+    from models import OutboxMail
+
+    staff = make_user(session, role=Role.KISA)
+    approved = register(session, form())
+    other = register(session, form(email="b@meissen.example", ags="14627170", ars="146270170170"))
+    session.commit()
+    approval.approve(session, actor=actor_of(staff), user_id=approved.id)
+    approval.reject(session, actor=actor_of(staff), user_id=other.id, reason="Zuständigkeit liegt beim Landkreis.")
+    session.commit()
+    mails = {m.event: m for m in session.exec(select(OutboxMail)).all()}
+    assert mails["registration.approved"].to_address == approved.email
+    assert "Zuständigkeit liegt beim Landkreis." in mails["registration.rejected"].text_body

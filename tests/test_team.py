@@ -70,3 +70,15 @@ def test_weak_password_on_acceptance_is_refused(session):
     assert "leicht zu erraten" in caught.value.errors["password"]
     session.rollback()
     assert session.get(User, invitation.user_id).status == UserStatus.INVITED
+
+
+def test_invitation_mail_carries_the_link(session):
+    from sqlmodel import select
+
+    from models import OutboxMail
+
+    coordinator = make_user(session, can_manage_team=True)
+    invitation = invite(session, coordinator)
+    mail = session.exec(select(OutboxMail).where(OutboxMail.event == "team.invited")).one()
+    assert mail.to_address == "tom.technik@stadt.example"
+    assert f"einladung?token={invitation.token}" in mail.text_body
