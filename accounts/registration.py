@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -37,6 +39,9 @@ class RegistrationInput(BaseModel):
     authorised: bool = False
     ars: str = ""
     leitweg_id: str = ""
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
     password: str = ""
     password_repeat: str = ""
 
@@ -77,6 +82,12 @@ def check_registration(session: Session, data: RegistrationInput) -> dict[str, s
         lw_problem = leitweg_id_error(data.leitweg_id.strip())
         if lw_problem:
             errors["leitweg_id"] = lw_problem
+    if len(clean_text(data.street, max_length=200)) < 3:
+        errors["street"] = "Bitte geben Sie Straße und Hausnummer der Verwaltung an."
+    if not re.fullmatch(r"0[1-9]\d{3}|[1-9]\d{4}", data.postal_code.strip()):
+        errors["postal_code"] = "Die Postleitzahl hat fünf Ziffern, z. B. 01067."
+    if len(clean_text(data.city, max_length=120)) < 2:
+        errors["city"] = "Bitte geben Sie den Ort an."
     pw_problem = password_problem(data.password, email=email or "", full_name=name)
     if pw_problem:
         errors["password"] = pw_problem
@@ -114,6 +125,9 @@ def register(session: Session, data: RegistrationInput) -> User:
         kreis=gemeinde.kreis,
         ars=data.ars.strip(),
         leitweg_id=data.leitweg_id.strip() or None,
+        street=clean_text(data.street, max_length=200),
+        postal_code=data.postal_code.strip(),
+        city=clean_text(data.city, max_length=120),
     )
     user = User(
         email=email or "",

@@ -18,6 +18,9 @@ class DemoMunicipality:
     name: str
     kreis: str
     active: bool
+    street: str = "Marktplatz 1"
+    postal_code: str = "01234"
+    city: str = "Musterstadt (Beispiel)"
 
 
 @dataclass(frozen=True)

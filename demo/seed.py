@@ -36,6 +36,7 @@ def seed_demo(session: Session) -> int:
     for m in MUNICIPALITIES:
         municipality = Municipality(
             ags=m.ags, name=m.name, kreis=m.kreis, ars=derive_ars(m.ags), is_demo=True,
+            street=m.street, postal_code=m.postal_code, city=m.city,
             status=MunicipalityStatus.ACTIVE if m.active else MunicipalityStatus.PENDING,
         )
         session.add(municipality)

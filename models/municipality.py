@@ -48,6 +48,9 @@ class Municipality(SQLModel, table=True):
     kreis: str = Field(default="", max_length=200)
     ars: str = Field(max_length=12)  # Amtlicher Regionalschlüssel
     leitweg_id: str | None = Field(default=None, max_length=46)  # e-invoicing address, optional
+    street: str = Field(default="", max_length=200)  # postal address of the administration
+    postal_code: str = Field(default="", max_length=5)
+    city: str = Field(default="", max_length=120)
     status: MunicipalityStatus = Field(default=MunicipalityStatus.PENDING, sa_type=enum_type(MunicipalityStatus))
     is_demo: bool = Field(default=False)  # sample data, never a real municipality's record
     created_at: datetime = Field(default_factory=utcnow)

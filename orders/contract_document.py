@@ -32,7 +32,8 @@ def contract_data(session: Session, *, actor: Actor, order_id: int) -> ContractD
         placed_at=order.placed_at,
         municipality=ContractParty(
             role="Auftraggeber (Kommune)", name=municipality.name,
-            address_lines=[line for line in (municipality.kreis, "Freistaat Sachsen") if line],
+            address_lines=[line for line in (municipality.street, f"{municipality.postal_code} {municipality.city}".strip(),
+                                             municipality.kreis) if line],
             ags=municipality.ags, ars=municipality.ars, leitweg_id=municipality.leitweg_id,
             contact=f"{order.signer_name}, {order.signer_email}",
         ),

@@ -10,8 +10,8 @@ from core.errors import FieldErrors
 from web.cached import gemeinden
 from web.forms import field_error
 
-FIELDS = ("full_name", "email", "phone", "ags", "position", "authorised", "ars", "leitweg_id", "password",
-          "password_repeat")
+FIELDS = ("full_name", "email", "phone", "ags", "position", "authorised", "ars", "leitweg_id", "street", "postal_code",
+          "city", "password", "password_repeat")
 
 st.title("Kommune registrieren")
 st.markdown(
@@ -61,6 +61,17 @@ with col_lw:
     st.text_input("Leitweg-ID (optional)", key="reg_leitweg_id", max_chars=46,
                   help="Adresse für elektronische Rechnungen (XRechnung), z. B. 14612000-12345-67.")
     field_error(errors, "leitweg_id")
+
+street_col, code_col, city_col = st.columns([3, 1, 2])
+with street_col:
+    st.text_input("Anschrift der Verwaltung: Straße und Hausnummer", key="reg_street", max_chars=200)
+    field_error(errors, "street")
+with code_col:
+    st.text_input("PLZ", key="reg_postal_code", max_chars=5)
+    field_error(errors, "postal_code")
+with city_col:
+    st.text_input("Ort", key="reg_city", max_chars=120)
+    field_error(errors, "city")
 
 st.subheader("Ihre Person")
 col_name, col_pos = st.columns(2)

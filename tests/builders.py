@@ -21,7 +21,8 @@ def make_municipality(session: Session, *, ags: str | None = None, name: str | N
     n = next(_counter)
     ags = ags or f"14998{n:03d}"
     municipality = Municipality(ags=ags, name=name or f"Testgemeinde {n}", kreis="Testkreis",
-                                ars=derive_ars(ags), status=status)
+                                ars=derive_ars(ags), status=status, street="Rathausplatz 1", postal_code="01067",
+                                city="Teststadt")
     session.add(municipality)
     session.commit()
     return municipality

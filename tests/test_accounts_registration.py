@@ -19,6 +19,9 @@ GOOD = dict(
     authorised=True,
     ars="146270060060",
     leitweg_id="",
+    street="Hauptmarkt 1",
+    postal_code="01558",
+    city="Großenhain",
     password="Elbflorenz-Brücke-1745",
     password_repeat="Elbflorenz-Brücke-1745",
 )
@@ -57,6 +60,9 @@ def test_registration_creates_pending_user_and_municipality(session):
         ({"position": "Hausmeister"}, "position", "Funktion"),
         ({"ars": "146270000"}, "ars", "12 Ziffern"),
         ({"leitweg_id": "14627060-99"}, "leitweg_id", "Prüfziffer"),
+        ({"postal_code": "1558"}, "postal_code", "fünf Ziffern"),
+        ({"street": ""}, "street", "Straße"),
+        ({"city": " "}, "city", "Ort"),
     ],
 )
 def test_bad_input_gets_a_german_message_at_the_field_and_stores_nothing(session, changes, field, words):

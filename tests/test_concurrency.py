@@ -40,6 +40,7 @@ def test_concurrent_registrations_of_one_municipality_create_one_tenant(engine, 
         data = RegistrationInput(
             full_name=f"Person Nummer{n}", email=f"person{n}@meissen.example", phone="03521 12345",
             ags="14627170", position="OZG-Koordinator:in", authorised=True, ars="146270170170",
+            street="Markt 1", postal_code="01662", city="Meißen",
             password="Elbflorenz-Brücke-1745", password_repeat="Elbflorenz-Brücke-1745",
         )
         try:

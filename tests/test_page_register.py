@@ -15,6 +15,9 @@ GOOD = {
     "reg_full_name": "Dora Digital",
     "reg_email": "dora.digital@dresden.example",
     "reg_phone": "0351 4881234",
+    "reg_street": "Dr.-Külz-Ring 19",
+    "reg_postal_code": "01067",
+    "reg_city": "Dresden",
     "reg_password": "Elbflorenz-Zwinger-2026",
     "reg_password_repeat": "Elbflorenz-Zwinger-2026",
 }

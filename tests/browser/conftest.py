@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+# Reruns on a busy 2-core CI machine can take longer than Playwright's default 5 s.
+expect.set_options(timeout=15_000)
 ARTIFACTS = ROOT / "test-artifacts"
 
 

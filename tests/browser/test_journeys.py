@@ -12,7 +12,12 @@ from demo.personas import DEMO_PASSWORD, persona
 pytestmark = pytest.mark.browser
 
 
-def log_in(page: Page, app_url: str, email: str, password: str) -> None:
+def log_in(page: Page, app_url: str, email: str, password: str, *, succeeds: bool = True) -> None:
+    """Log in through the form; on success wait until the browser holds the session cookie.
+
+    The page fetches the HttpOnly cookie right after the login; a navigation before that would start
+    a new Streamlit session without it.
+    """
     page.goto(f"{app_url}/anmelden")
     expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
     expect(page.get_by_text("Page not found")).to_have_count(0)  # deep links work from the first request
@@ -20,6 +25,8 @@ def log_in(page: Page, app_url: str, email: str, password: str) -> None:
     form.get_by_label("E-Mail-Adresse").fill(email)
     form.get_by_label("Passwort").fill(password)
     form.get_by_role("button", name="Anmelden").click()
+    if succeeds:
+        wait_for_session_cookie(page)
 
 
 def wait_for_session_cookie(page: Page) -> dict:
@@ -54,7 +61,7 @@ def test_demo_persona_logs_in_sees_start_page_and_stays_logged_in_on_reload(page
 
 
 def test_wrong_password_shows_the_generic_german_message(page: Page, app_url: str):
-    log_in(page, app_url, persona("kisa").email, "Falsches-Passwort-123")
+    log_in(page, app_url, persona("kisa").email, "Falsches-Passwort-123", succeeds=False)
     expect(page.get_by_text("Die Anmeldung ist fehlgeschlagen.")).to_be_visible()
 
 
@@ -64,6 +71,9 @@ def test_registration_approval_and_first_login(browser: Browser, page: Page, app
     page.keyboard.type("Radebeul")
     page.get_by_role("option", name=re.compile("Radebeul")).first.click()
     expect(page.get_by_role("textbox", name="Amtlicher Regionalschlüssel (ARS)")).to_have_value(re.compile(r"^14627\d{7}$"))
+    page.get_by_role("textbox", name="Anschrift der Verwaltung: Straße und Hausnummer").fill("Pestalozzistraße 6")
+    page.get_by_role("textbox", name="PLZ", exact=True).fill("01445")
+    page.get_by_role("textbox", name="Ort", exact=True).fill("Radebeul")
     page.get_by_role("textbox", name="Vor- und Nachname", exact=True).fill("Rita Radebeul")
     page.get_by_role("combobox", name=re.compile("Ihre Funktion")).click()
     page.get_by_role("option", name="OZG-Koordinator:in").click()
@@ -77,7 +87,6 @@ def test_registration_approval_and_first_login(browser: Browser, page: Page, app
 
     log_in(page, app_url, "rita@radebeul.example", "Weinberg-Lößnitz-2026")
     expect(page.get_by_role("heading", name="Ihre Registrierung wird geprüft")).to_be_visible()
-    wait_for_session_cookie(page)
 
     clerk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(clerk, app_url, persona("kisa").email, DEMO_PASSWORD)
