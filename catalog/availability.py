@@ -27,6 +27,11 @@ class Usage:
         """Return the German name of the state."""
         return STATE_NAMES[self.state]
 
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the product is ordered and neither cancelled nor terminated."""
+        return self.state not in (OrderedProductState.CANCELLED, OrderedProductState.TERMINATED)
+
 
 def _usages(session: Session, *conditions: object) -> list[Usage]:
     query = (

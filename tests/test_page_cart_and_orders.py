@@ -90,3 +90,16 @@ def test_catalogue_list_adds_to_the_cart_in_one_click(engine, session):
     at.button(key="cat_add_wahlschein").click().run()
     assert "Wahlschein liegt im Warenkorb." in [t.value for t in at.toast]
     assert cart_size(session, actor=actor_of(anna)) == 1
+
+
+def test_product_page_flags_a_product_the_municipality_has_ordered(engine, session):
+    from models import OrderedProduct
+
+    ready_to_order(session)
+    anna = make_user(session, can_manage_team=True)
+    session.add(OrderedProduct(municipality_id=anna.municipality_id, product_id="wahlschein",
+                               state=OrderedProductState.LIVE))
+    session.commit()
+    at = open_page(engine, "product", user=anna, query={"id": "wahlschein"})
+    assert "bereits bestellt (Stand: live)" in all_text(at)
+    assert not [b for b in at.button if b.key == "prod_cart"]
