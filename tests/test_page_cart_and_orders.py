@@ -45,15 +45,20 @@ def test_order_needs_the_confirmation_and_is_placed_once(engine, session):
     assert "Ihr Warenkorb ist leer" in all_text(at)
 
 
-def test_my_orders_lists_states_and_cancels_after_confirmation(engine, session):
+def order_wahlschein_on_the_cart_page(engine, session):
+    """A municipal user orders the Wahlschein through the cart page; return the AppTest and the user."""
     ready_to_order(session)
     anna = make_user(session, can_manage_team=True)
-    at = open_page(engine, "cart", user=anna)
     add_to_cart(session, actor=actor_of(anna), product_id="wahlschein")
     session.commit()
-    at.run()
+    at = open_page(engine, "cart", user=anna)
     at.checkbox(key="cart_authorised").check().run()
     at.button(key="cart_order").click().run()
+    return at, anna
+
+
+def test_my_orders_lists_states_and_cancels_after_confirmation(engine, session):
+    at, _ = order_wahlschein_on_the_cart_page(engine, session)
     at.switch_page("pages/my_orders.py").run()
     text = all_text(at)
     assert "Wahlschein" in text and "bestellt" in text
@@ -66,14 +71,7 @@ def test_my_orders_lists_states_and_cancels_after_confirmation(engine, session):
 
 
 def test_other_municipalities_orders_are_not_listed_but_kisa_sees_all(engine, session):
-    ready_to_order(session)
-    anna = make_user(session, can_manage_team=True)
-    at = open_page(engine, "cart", user=anna)
-    add_to_cart(session, actor=actor_of(anna), product_id="wahlschein")
-    session.commit()
-    at.run()
-    at.checkbox(key="cart_authorised").check().run()
-    at.button(key="cart_order").click().run()
+    order_wahlschein_on_the_cart_page(engine, session)
     other = open_page(engine, "my_orders", user=make_user(session))
     assert "Noch keine Bestellungen" in all_text(other)
     kisa = open_page(engine, "my_orders", user=make_user(session, role=Role.KISA))
