@@ -52,7 +52,7 @@ for line in cart.lines:
         if funded.programme:
             text += f"  \nnach Förderung: {euro(funded.due_setup_cents)} · {euro(funded.due_yearly_cents)}/Jahr"
         prices.markdown(text + ("  \n:gray[Beispielpreis]" if line.product.prices.sample else ""))
-        action.button("Entfernen", key=f"cart_rm_{line.product.id}", icon=":material/delete:",
+        action.button("", key=f"cart_rm_{line.product.id}", icon=":material/delete:", help="Aus dem Warenkorb entfernen",
                       on_click=_remove, args=(line.product.id,))
         if line.problem:
             st.warning(line.problem, icon=":material/block:")
