@@ -11,6 +11,7 @@ from models.user import ROLE_NAMES
 from web import state
 from web.auth import emit_cookie_scripts, log_out, restore_login
 from web.errors import show_unexpected_error
+from web.text import md
 
 st.set_page_config(
     page_title="OAA-Shop – Online-Antragsassistenten für Amt24", page_icon=":material/account_balance:", layout="wide"
@@ -71,7 +72,7 @@ def sidebar(actor: Actor | None) -> None:
             st.caption(":material/science: Demomodus: alle Kommunen, Personen und Preise sind Beispieldaten.")
         if actor is None:
             return
-        st.markdown(f"**{actor.full_name}**  \n{actor.email}")
+        st.markdown(f"**{md(actor.full_name)}**  \n{md(actor.email)}")
         st.caption(f"Rolle: {ROLE_NAMES[actor.role]}")
         if st.button("Abmelden", icon=":material/logout:", width="stretch", key="sidebar_logout"):
             log_out()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from sqlalchemy.sql import Select
+from sqlmodel import Session
 
 from accounts.actor import Actor
 from core.errors import PermissionDenied
-from models import Role
+from models import Role, User, UserStatus
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -38,3 +39,20 @@ def may_see_tenant(actor: Actor, municipality_id: int | None) -> bool:
     if actor.is_staff and actor.is_active:
         return True
     return actor.role == Role.KOMMUNE and municipality_id is not None and actor.municipality_id == municipality_id
+
+
+def require_current(session: Session, actor: Actor, *roles: Role) -> User:
+    """Re-read the actor's account: refuse if it was disabled, or its role or municipality changed, meanwhile.
+
+    Streamlit callbacks run with the actor of the previous page run; binding actions check the database.
+    """
+    user = session.get(User, actor.user_id)
+    if (
+        user is None
+        or user.status != UserStatus.ACTIVE
+        or user.role != actor.role
+        or user.municipality_id != actor.municipality_id
+        or (roles and user.role not in roles)
+    ):
+        raise PermissionDenied("Ihr Konto ist nicht (mehr) berechtigt. Bitte melden Sie sich erneut an.")
+    return user

@@ -62,7 +62,7 @@ def list_pending(session: Session, *, actor: Actor) -> list[PendingRegistration]
 
 
 def _pending_user(session: Session, user_id: int) -> tuple[User, Municipality]:
-    user = session.get(User, user_id)
+    user = session.get(User, user_id, with_for_update=True)  # two clerks deciding at once: one waits
     if user is None or user.status != UserStatus.PENDING or user.municipality_id is None:
         raise NotFound("Diese Registrierung wartet nicht (mehr) auf eine Entscheidung.")
     municipality = session.get(Municipality, user.municipality_id)

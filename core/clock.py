@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 _offset_seconds = 0.0
 
@@ -22,3 +23,8 @@ def reset() -> None:
     """Return the application clock to real time."""
     global _offset_seconds
     _offset_seconds = 0.0
+
+
+def today_local() -> date:
+    """Return today's date in Germany (validity periods of contracts and funding are German dates)."""
+    return utcnow().astimezone(ZoneInfo("Europe/Berlin")).date()

@@ -174,7 +174,9 @@ def can_retry(mail: OutboxMail, *, now: datetime | None = None) -> bool:
 
 def retry_mail(session: Session, *, actor: Actor, mail_id: int) -> OutboxMail:
     """Queue a failed or unclear mail again (KISA decided it was not delivered); it keeps its Message-ID."""
-    mail = get_mail(session, actor=actor, mail_id=mail_id)
+    get_mail(session, actor=actor, mail_id=mail_id)
+    mail = session.get(OutboxMail, mail_id, with_for_update=True, populate_existing=True)  # a sender may finish it now
+    assert mail is not None
     if not can_retry(mail):
         raise DomainError("Nur fehlgeschlagene oder unklare E-Mails können erneut versendet werden.")
     previous = STATUS_NAMES[mail.status]

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from accounts.access import require_role
+from accounts.access import require_current, require_role
 from accounts.actor import Actor
 from catalog.schema import Product, ProductStatus
 from catalog.store import from_row
-from core.clock import utcnow
+from core.clock import today_local
 from core.errors import DomainError, NotFound
 from models import STATE_NAMES, Cart, CartItem, CatalogProduct, OrderedProduct, OrderedProductState, Role
 from orders.funding import Funded, apply, programme_on
@@ -92,7 +92,7 @@ def view_cart(session: Session, *, actor: Actor) -> CartView:
         .where(CartItem.cart_id == cart.id)
         .order_by(col(CartItem.added_at), col(CartItem.id))
     ).all()
-    programme = programme_on(session, utcnow().date())
+    programme = programme_on(session, today_local())
     ordered = open_orders(session, actor.municipality_id or 0)
     lines = []
     for row in rows:
@@ -105,7 +105,8 @@ def view_cart(session: Session, *, actor: Actor) -> CartView:
 
 def add_to_cart(session: Session, *, actor: Actor, product_id: str) -> None:
     """Put a product into the cart; refuse with a German reason when it cannot be ordered."""
-    cart = _own_cart(session, actor)
+    require_current(session, actor, Role.KOMMUNE)
+    cart = _own_cart(session, actor, lock=True)
     row = session.get(CatalogProduct, product_id)
     if row is None:
         raise NotFound("Dieses Produkt gibt es im Katalog nicht.")
@@ -116,15 +117,19 @@ def add_to_cart(session: Session, *, actor: Actor, product_id: str) -> None:
     if exists is None:
         assert cart.id is not None
         session.add(CartItem(cart_id=cart.id, product_id=product_id))
+        cart.revision += 1  # an order placed from an older view of the cart is refused
+        session.add(cart)
         session.flush()
 
 
 def remove_from_cart(session: Session, *, actor: Actor, product_id: str) -> None:
     """Take a product out of the cart (nothing happens if it is not there)."""
-    cart = _own_cart(session, actor)
+    cart = _own_cart(session, actor, lock=True)
     item = session.exec(select(CartItem).where(CartItem.cart_id == cart.id, CartItem.product_id == product_id)).first()
     if item is not None:
         session.delete(item)
+        cart.revision += 1
+        session.add(cart)
         session.flush()
 
 

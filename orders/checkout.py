@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from accounts.access import require_role
+from accounts.access import require_current, require_role
 from accounts.actor import Actor
 from audit.log import record
 from catalog.store import from_row
-from core.clock import utcnow
+from core.clock import today_local
 from core.errors import DomainError, FieldErrors
 from core.money import euro
-from models import Cart, CartItem, CatalogProduct, Municipality, Order, OrderedProduct, OrderLine, Role, User
+from models import Cart, CartItem, CatalogProduct, Municipality, Order, OrderedProduct, OrderLine, Role
 from notifications.outbox import app_link, enqueue
 from orders.cart import open_orders, why_not_orderable
 from orders.contracts import current_contract
@@ -33,6 +33,7 @@ def place_order(
     ``created=False``; the UNIQUE key (cart_id, cart_revision) guarantees this even under races.
     """
     require_role(actor, Role.KOMMUNE)
+    signer = require_current(session, actor, Role.KOMMUNE)  # not disabled since the page was shown
     if not authorised:
         raise FieldErrors({"authorised": "Bitte bestätigen Sie, dass Sie für Ihre Kommune bestellen dürfen."})
     cart = session.exec(select(Cart).where(Cart.user_id == actor.user_id).with_for_update()).first()
@@ -46,12 +47,14 @@ def place_order(
     items = session.exec(select(CartItem).where(CartItem.cart_id == cart.id).order_by(col(CartItem.added_at))).all()
     if not items:
         raise OrderRefused("Ihr Warenkorb ist leer.")
-    today = utcnow().date()
+    today = today_local()
     contract = current_contract(session, today)
     if contract is None or contract.id != contract_id:
         raise OrderRefused(
             "Der Mustervertrag wurde inzwischen geändert. Bitte lesen Sie die aktuelle Fassung und bestätigen Sie erneut."
         )
+    # Colleagues ordering at the same moment wait here, so a product is never ordered twice.
+    session.get(Municipality, actor.municipality_id, with_for_update=True)
     ordered = open_orders(session, actor.municipality_id or 0)
     products = []
     for item in items:
@@ -63,8 +66,7 @@ def place_order(
         if problem:
             raise OrderRefused(f"{product.name}: {problem}")
         products.append(product)
-    signer = session.get(User, actor.user_id)
-    assert signer is not None and actor.municipality_id is not None and cart.id is not None and contract.id is not None
+    assert actor.municipality_id is not None and cart.id is not None and contract.id is not None
     programme = programme_on(session, today)
     order = Order(
         number=f"tmp-{cart.id}-{cart_revision}", municipality_id=actor.municipality_id, placed_by_id=actor.user_id,

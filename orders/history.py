@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from accounts.access import may_see_tenant, require_role, scope_to_tenant
+from accounts.access import may_see_tenant, require_current, require_role, scope_to_tenant
 from accounts.actor import Actor
 from audit.log import record
 from core.clock import utcnow
@@ -74,12 +74,15 @@ def get_order(session: Session, *, actor: Actor, order_id: int) -> OrderView:
 def cancel_line(session: Session, *, actor: Actor, order_id: int, line_id: int) -> OrderLine:
     """Cancel one ordered product while KISA has not started the set-up; recorded in the audit log."""
     require_role(actor, Role.KOMMUNE)
+    require_current(session, actor, Role.KOMMUNE)
     view = get_order(session, actor=actor, order_id=order_id)
     line = next((lv.line for lv in view.lines if lv.line.id == line_id), None)
     if line is None or line.ordered_product_id is None:
         raise NotFound("Diese Bestellposition wurde nicht gefunden.")
     ordered = session.get(OrderedProduct, line.ordered_product_id, with_for_update=True)
     assert ordered is not None
+    if ordered.state == OrderedProductState.CANCELLED:
+        raise DomainError(f"{line.product_name} ist bereits storniert.")
     if ordered.state not in CANCELLABLE:
         raise DomainError(
             f"{line.product_name} kann nicht mehr storniert werden: KISA hat mit der Einrichtung begonnen "

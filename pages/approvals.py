@@ -10,7 +10,7 @@ from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import Role
 from web.guard import require_actor
-from web.text import fmt_datetime
+from web.text import fmt_datetime, md
 
 actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Freischaltungen")
@@ -33,13 +33,13 @@ for item in pending:
     with st.container(border=True):
         head, when = st.columns([3, 1])
         demo = " · Beispieldaten" if item.is_demo else ""
-        head.subheader(f"{item.municipality_name}{demo}")
+        head.subheader(f"{md(item.municipality_name)}{demo}")
         when.caption(f"Eingang: {fmt_datetime(item.registered_at)}")
         st.markdown(
-            f"**{item.full_name}** ({item.position})  \n"
-            f":material/mail: {item.email} · :material/call: {format_phone(item.phone)}  \n"
-            f"AGS {item.ags} · ARS {item.ars} · Landkreis {item.kreis}"
-            + (f" · Leitweg-ID {item.leitweg_id}" if item.leitweg_id else "")
+            f"**{md(item.full_name)}** ({md(item.position)})  \n"
+            f":material/mail: {md(item.email)} · :material/call: {md(format_phone(item.phone))}  \n"
+            f"AGS {item.ags} · ARS {item.ars} · Landkreis {md(item.kreis)}"
+            + (f" · Leitweg-ID {md(item.leitweg_id)}" if item.leitweg_id else "")
         )
         approve_col, reject_col = st.columns([1, 2])
         if approve_col.button("Freischalten", key=f"appr_ok_{item.user_id}", type="primary", icon=":material/verified_user:"):

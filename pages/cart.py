@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from accounts.directory import get_municipality
-from core.clock import utcnow
+from core.clock import today_local
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from core.money import euro
@@ -20,8 +20,8 @@ st.title("Warenkorb")
 
 placed = st.session_state.pop("cart_placed", None)
 if placed:
-    st.success(f"Vielen Dank! Ihre Bestellung **{placed}** ist eingegangen. Die Bestätigung mit den Links zum "
-               "Konfigurationsfragebogen kommt per E-Mail; den Vertrag finden Sie unter „Meine Bestellungen“.")
+    st.success(f"Vielen Dank! Ihre Bestellung **{placed}** ist eingegangen. Die Bestätigung kommt per E-Mail; "
+               "Bestellung und Vertrag finden Sie unter „Meine Bestellungen“.")
     st.page_link("pages/my_orders.py", label="Zu Meine Bestellungen", icon=":material/receipt_long:")
 problem = st.session_state.pop("cart_problem", None)
 if problem:
@@ -29,7 +29,7 @@ if problem:
 
 with session_scope() as session:
     cart = view_cart(session, actor=actor)
-    contract = current_contract(session, utcnow().date())
+    contract = current_contract(session, today_local())
     municipality = get_municipality(session, actor=actor, municipality_id=actor.municipality_id or 0)
 
 if not cart.lines:

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from core.clock import utcnow
+from core.clock import today_local
 from core.db import session_scope
 from core.errors import FieldErrors
 from models import Role
@@ -25,7 +25,7 @@ message = st.session_state.pop("con_message", None)
 if message:
     st.success(message)
 
-today = utcnow().date()
+today = today_local()
 with session_scope() as session:
     contracts = list_contracts(session)
     valid = current_contract(session, today)

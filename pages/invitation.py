@@ -10,6 +10,7 @@ from accounts.team import accept_invitation, peek_invitation
 from core.db import session_scope
 from core.errors import FieldErrors, NotFound
 from web.forms import field_error
+from web.text import md
 
 
 def _token_from(pasted: str) -> str:
@@ -42,7 +43,7 @@ except NotFound as exc:
     st.error(str(exc))
     st.stop()
 
-st.markdown(f"Sie wurden als **{invitation.full_name}** ({invitation.email}) für **{invitation.municipality_name}** "
+st.markdown(f"Sie wurden als **{md(invitation.full_name)}** ({md(invitation.email)}) für **{md(invitation.municipality_name)}** "
             "eingeladen. Legen Sie Ihr Passwort fest.")
 errors: dict[str, str] = st.session_state.get("inv_errors", {})
 with st.form("inv_form"):

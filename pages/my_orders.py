@@ -12,7 +12,7 @@ from models import Role
 from orders.contract_document import contract_data
 from orders.history import cancel_line, list_orders
 from web.guard import require_actor
-from web.text import fmt_datetime
+from web.text import fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 st.title("Meine Bestellungen" if actor.role == Role.KOMMUNE else "Bestellungen")
@@ -56,11 +56,12 @@ for position, view in enumerate(orders):
     order = view.order
     with st.expander(f"{order.number} vom {fmt_datetime(order.placed_at)} – {len(view.lines)} Produkt(e)",
                      expanded=position == 0):
-        st.caption(f"Mustervertrag {order.contract_version} · bestellt von {order.signer_name} ({order.signer_email})")
+        signer = f"{md(order.signer_name)} ({md(order.signer_email)})"
+        st.caption(f"Mustervertrag {md(order.contract_version)} · bestellt von {signer}")
         for lv in view.lines:
             line = lv.line
             name_col, price_col, state_col, action_col = st.columns([3, 2, 2, 2])
-            name_col.markdown(f"**{line.product_name}**")
+            name_col.markdown(f"**{md(line.product_name)}**")
             price_col.markdown(f"{euro(line.due_setup_cents)} · {euro(line.due_yearly_cents)}/Jahr")
             state_col.markdown(f":blue-badge[{lv.state_name}]")
             if actor.role == Role.KOMMUNE and lv.cancellable:

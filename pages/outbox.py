@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from core.db import session_scope
@@ -22,16 +20,11 @@ from notifications.outbox import (
 )
 from notifications.render import EVENTS
 from web.guard import require_actor
-from web.text import fmt_datetime
+from web.text import fmt_datetime, md
 
 PAGE_SIZE = 50
 ALL = "Alle"
 FILTERS: dict[str, MailStatus | None] = {ALL: None, **{name: status for status, name in STATUS_NAMES.items()}}
-
-
-def _md(value: str) -> str:
-    """Escape Markdown (and :icon: shortcodes) so that mail data is shown as written, never as formatting or links."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", value)
 
 
 def _first_page() -> None:
@@ -107,17 +100,17 @@ if picked is not None:
         st.error(str(exc))
         st.stop()
     with st.container(border=True):
-        st.subheader(_md(mail.subject))
+        st.subheader(md(mail.subject))
         st.markdown(
-            f"**An:** {_md(mail.to_address)}  \n"
-            f"**Art:** {_md(EVENTS.get(mail.event, mail.event))} · **Erstellt:** {fmt_datetime(mail.created_at)}  \n"
+            f"**An:** {md(mail.to_address)}  \n"
+            f"**Art:** {md(EVENTS.get(mail.event, mail.event))} · **Erstellt:** {fmt_datetime(mail.created_at)}  \n"
             f"**Status:** {status_label(mail)} · **Versuche:** {mail.attempts}"
             + (f" · **Versendet:** {fmt_datetime(mail.sent_at)}" if mail.sent_at else "")
             + (f" · **Nächster Versuch:** {fmt_datetime(mail.next_attempt_at)}" if is_waiting(mail) else "")
         )
-        st.caption(f"Message-ID: {_md(mail.message_id)}")
+        st.caption(f"Message-ID: {md(mail.message_id)}")
         if mail.last_error:
-            st.error(f"Letzter Fehler: {_md(mail.last_error)}", icon=":material/error:")
+            st.error(f"Letzter Fehler: {md(mail.last_error)}", icon=":material/error:")
         if can_retry(mail) and st.button("Erneut in den Versand geben", key="outbox_retry", icon=":material/replay:"):
             try:
                 with session_scope() as session:

@@ -50,8 +50,8 @@ with order, st.container(border=True):
         st.caption(product.prices.note)
     if product.prices.sample:
         st.caption(":material/info: Beispielpreis")
-    own = next((u for u in usage.usages if u.municipality_id == actor.municipality_id), None)
-    if actor.role == Role.KOMMUNE and own is not None and own.is_open:
+    own = next((u for u in usage.usages if u.municipality_id == actor.municipality_id and u.is_open), None)
+    if actor.role == Role.KOMMUNE and own is not None:
         st.info(f"Ihre Kommune hat diesen OAA bereits bestellt (Stand: {own.state_name}).", icon=":material/check_circle:")
         st.page_link("pages/my_orders.py", label="Zu Meine Bestellungen", icon=":material/receipt_long:")
     elif actor.role == Role.KOMMUNE:

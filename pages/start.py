@@ -9,6 +9,7 @@ from core.db import session_scope
 from journey.steps import STEPS
 from models import UserStatus
 from web.state import current_actor
+from web.text import md
 
 actor = current_actor()
 if actor is not None and actor.status == UserStatus.PENDING:
@@ -24,7 +25,7 @@ elif actor is not None and actor.status == UserStatus.REJECTED:
     st.title("Ihre Registrierung wurde abgelehnt")
     st.warning(
         "KISA hat Ihre Registrierung nicht freigeschaltet. Begründung: "
-        + (decision.reason if decision else "–"),
+        + (md(decision.reason) if decision else "–"),
         icon=":material/block:",
     )
     st.caption("Fragen beantwortet das KISA Team Antragsmanagement: support.onlineantrag@kisa.it")
@@ -41,7 +42,7 @@ if actor is None:
     with right:
         st.page_link("pages/register.py", label="Kommune registrieren", icon=":material/how_to_reg:")
 elif actor.status == UserStatus.ACTIVE:
-    st.markdown(f"Willkommen, **{actor.full_name}**.")
+    st.markdown(f"Willkommen, **{md(actor.full_name)}**.")
 
 for step in STEPS:
     with st.container(border=True):

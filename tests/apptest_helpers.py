@@ -8,6 +8,7 @@ fails the test in that case (the traceback is in the captured log).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,9 +110,14 @@ def assert_no_crash(at: AppTest) -> None:
     assert not crashed, crashed
 
 
+def shown(markdown: str) -> str:
+    """Return Markdown source as a person reads it: backslash escapes of user text removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at: AppTest | Block, kind: str) -> list[str]:
-    """Return the values of all elements of one kind, e.g. ``texts(at, "error")``."""
-    return [str(e.value) for e in getattr(at, kind)]
+    """Return the values of all elements of one kind as a person reads them, e.g. ``texts(at, "error")``."""
+    return [shown(str(e.value)) for e in getattr(at, kind)]
 
 
 def all_text(at: AppTest) -> str:

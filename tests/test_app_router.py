@@ -57,7 +57,7 @@ def test_active_municipal_person_gets_the_team_page_and_the_sidebar(engine, sess
     user = make_user(session, email="anna@musterstadt.example")
     at = open_page(engine, user=user)
     assert navigation(at) == KOMMUNE
-    assert [m.value for m in at.sidebar.markdown] == [f"**{user.full_name}**  \nanna@musterstadt.example"]
+    assert [m.value for m in at.sidebar.markdown] == [f"**{user.full_name}**  \nanna@musterstadt\\.example"]  # escaped: inert
     assert [c.value for c in at.sidebar.caption] == ["Rolle: Kommune"]
     assert [b.label for b in at.sidebar.button] == ["Abmelden"]
     for page in ("approvals", "audit_log", "login", "register"):

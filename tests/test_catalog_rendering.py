@@ -19,3 +19,15 @@ def test_sample_data_renders_as_wellformed_escaped_xml():
 def test_euro_is_formatted_german_style():
     assert euro(123456).replace("\xa0", " ") == "1.234,56 €"
     assert euro(0).replace("\xa0", " ") == "0,00 €"
+
+
+def test_user_text_is_escaped_for_markdown():
+    from web.text import md
+
+    hostile = "Max ![](https://evil.example/p.png) [Prüfen](https://evil.example) <b>x</b> **fett**"
+    escaped = md(hostile)
+    for raw in ("](", "![", "<b>", "**", "https://"):
+        assert raw not in escaped
+    import re
+
+    assert re.sub(r"\\(.)", r"\1", escaped) == hostile  # a reader sees exactly what was typed

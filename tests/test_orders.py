@@ -250,3 +250,73 @@ def test_contract_pdf_of_an_order_prints_its_snapshot_and_is_reproducible(sessio
     assert "1.200,00 €" in text and contract.version in text
     with pytest.raises(NotFound):
         contract_data(session, actor=actor_of(make_user(session)), order_id=placed.id)
+
+
+def test_colleagues_ordering_the_same_product_at_once_order_it_once(engine, session, contract):
+    from models import Municipality
+
+    town = session.get(Municipality, make_user(session).municipality_id)
+    colleagues = [actor_of(make_user(session, municipality=town)) for _ in range(5)]
+    for colleague in colleagues:
+        fill(session, colleague, "meldebescheinigung")
+
+    def place(actor) -> str:
+        try:
+            with session_scope(engine) as s:
+                revision = view_cart(s, actor=actor).revision
+                place_order(s, actor=actor, cart_revision=revision, contract_id=contract.id, authorised=True)
+        except DomainError as exc:
+            return str(exc)
+        return "ok"
+
+    with ThreadPoolExecutor(5) as pool:
+        results = list(pool.map(place, colleagues))
+    assert results.count("ok") == 1, results
+    assert all("bereits bestellt" in r for r in results if r != "ok")
+    session.expire_all()
+    assert len(session.exec(select(OrderedProduct).where(OrderedProduct.municipality_id == town.id)).all()) == 1
+
+
+def test_a_cart_changed_after_it_was_shown_is_not_ordered(session, contract, anna):
+    fill(session, anna, "meldebescheinigung")
+    shown = view_cart(session, actor=anna).revision
+    fill(session, anna, "wahlschein")  # e.g. in a second tab
+    with pytest.raises(OrderRefused, match="Warenkorb hat sich inzwischen geändert"):
+        place_order(session, actor=anna, cart_revision=shown, contract_id=contract.id, authorised=True)
+
+
+def test_a_user_disabled_after_the_page_was_shown_cannot_order(session, contract, anna):
+    from models import User, UserStatus
+
+    fill(session, anna, "wahlschein")
+    revision = view_cart(session, actor=anna).revision
+    user = session.get(User, anna.user_id)
+    user.status = UserStatus.DISABLED
+    session.add(user)
+    session.commit()
+    with pytest.raises(PermissionDenied):
+        place_order(session, actor=anna, cart_revision=revision, contract_id=contract.id, authorised=True)
+    session.rollback()
+    assert session.exec(select(Order)).all() == []
+
+
+def test_cancelling_twice_says_it_is_already_cancelled(session, contract, anna):
+    fill(session, anna, "wahlschein")
+    placed, _ = order(session, anna, contract)
+    line = get_order(session, actor=anna, order_id=placed.id).lines[0].line
+    cancel_line(session, actor=anna, order_id=placed.id, line_id=line.id)
+    session.commit()
+    with pytest.raises(DomainError, match="bereits storniert"):
+        cancel_line(session, actor=anna, order_id=placed.id, line_id=line.id)
+
+
+def test_funding_and_contract_use_the_german_date(session, contract, anna):
+    from datetime import UTC, datetime
+
+    from core.clock import today_local
+
+    clock.reset()
+    now = datetime.now(UTC)
+    until_midnight_berlin = (datetime(now.year + 1, 1, 1, tzinfo=UTC) - now).total_seconds() - 30 * 60  # 23:30 UTC 31.12.
+    clock.advance(until_midnight_berlin)
+    assert today_local() == date(now.year + 1, 1, 1)  # 00:30 in Germany is already the new year

@@ -6,7 +6,7 @@ from accounts.authentication import LOGIN_FAILED
 from core.config import get_settings
 from demo.personas import DEMO_PASSWORD, PERSONAS
 from models import Role, User, UserStatus, WebSession
-from tests.apptest_helpers import all_text, app_like_server, click, count, load, navigation, open_page, texts
+from tests.apptest_helpers import all_text, app_like_server, click, count, load, navigation, open_page, shown, texts
 from tests.builders import PASSWORD, make_user
 
 __all__ = ["app_like_server"]  # autouse fixture
@@ -26,7 +26,7 @@ def test_correct_password_opens_the_start_page_with_a_server_side_session(engine
     assert f"Willkommen, **{user.full_name}**." in texts(at, "markdown")
     assert "In fünf Schritten zum Online-Antragsassistenten" in texts(at, "header")
     assert set(navigation(at)) == {"", "katalog", "produkt", "warenkorb", "bestellungen", "team"}
-    sidebar = [m.value for m in at.sidebar.markdown]
+    sidebar = [shown(m.value) for m in at.sidebar.markdown]
     assert f"**{user.full_name}**  \nanna.amt@stadt.example" in sidebar
     [web_session] = load(engine, WebSession, WebSession.user_id == user.id)
     assert web_session.revoked_at is None and web_session.bind_code_hash is not None

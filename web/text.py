@@ -18,3 +18,11 @@ def fmt_datetime(value: datetime | None) -> str:
 def fmt_date(value: date | None) -> str:
     """Format a date German style, e.g. ``01.07.2022``."""
     return value.strftime("%d.%m.%Y") if value else "–"
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~:$"
+
+
+def md(text: str) -> str:
+    """Escape user text for st.markdown/st.caption: no links, images, emphasis or HTML can come from it."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
