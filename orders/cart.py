@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from accounts.access import require_current, require_role
@@ -23,9 +24,13 @@ def _own_cart(session: Session, actor: Actor, *, lock: bool = False) -> Cart:
     cart = session.exec(select(Cart).where(Cart.user_id == actor.user_id).with_for_update(nowait=False) if lock
                         else select(Cart).where(Cart.user_id == actor.user_id)).first()
     if cart is None:
-        cart = Cart(user_id=actor.user_id)
-        session.add(cart)
-        session.flush()
+        try:
+            with session.begin_nested():  # two tabs creating the cart at once: one insert wins
+                cart = Cart(user_id=actor.user_id)
+                session.add(cart)
+                session.flush()
+        except IntegrityError:
+            cart = session.exec(select(Cart).where(Cart.user_id == actor.user_id)).one()
     return cart
 
 

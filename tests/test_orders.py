@@ -320,3 +320,16 @@ def test_funding_and_contract_use_the_german_date(session, contract, anna):
     until_midnight_berlin = (datetime(now.year + 1, 1, 1, tzinfo=UTC) - now).total_seconds() - 30 * 60  # 23:30 UTC 31.12.
     clock.advance(until_midnight_berlin)
     assert today_local() == date(now.year + 1, 1, 1)  # 00:30 in Germany is already the new year
+
+
+def test_two_tabs_opening_the_cart_for_the_first_time_share_one_cart(engine, session, contract, anna):
+    from models import Cart
+
+    def open_cart(_: int) -> int:
+        with session_scope(engine) as s:
+            return view_cart(s, actor=anna).cart_id
+
+    with ThreadPoolExecutor(4) as pool:
+        ids = set(pool.map(open_cart, range(4)))
+    session.expire_all()
+    assert len(ids) == 1 and len(session.exec(select(Cart)).all()) == 1
