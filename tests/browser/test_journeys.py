@@ -91,9 +91,9 @@ def test_registration_approval_and_first_login(browser: Browser, page: Page, app
     clerk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(clerk, app_url, persona("kisa").email, DEMO_PASSWORD)
     clerk.get_by_role("link", name=re.compile("Freischaltungen")).click()
-    approve_button = clerk.get_by_role("button", name="Freischalten")
-    card = clerk.get_by_test_id("stVerticalBlock").filter(has_text="Rita Radebeul").filter(has=approve_button).last
-    card.get_by_role("button", name="Freischalten").click()
+    # the first "Freischalten" button after Radebeul's card heading (other registrations are listed too)
+    heading = clerk.get_by_role("heading", name=re.compile("^Radebeul"))
+    heading.locator("xpath=following::button[contains(., 'Freischalten')][1]").click()
     expect(clerk.get_by_text(re.compile("Radebeul.*ist freigeschaltet"))).to_be_visible()
     clerk.context.close()
 
