@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from accounts.access import require_role, scope_to_tenant
 from accounts.actor import Actor
+from accounts.hashing import digest
 from accounts.passwords import hash_password, password_problem
 from accounts.registration import POSITIONS
 from accounts.validation import clean_text, normalise_email, normalise_phone
@@ -21,10 +21,6 @@ from core.config import get_settings
 from core.errors import FieldErrors, NotFound, PermissionDenied
 from models import Municipality, Role, User, UserStatus
 from notifications.outbox import app_link, enqueue
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -92,7 +88,7 @@ def invite_colleague(
         municipality_id=actor.municipality_id,
         status=UserStatus.INVITED,
         invited_by_id=actor.user_id,
-        invitation_token_hash=_digest(token),
+        invitation_token_hash=digest(token),
         invitation_expires_at=utcnow() + timedelta(days=get_settings().invitation_valid_days),
     )
     session.add(user)
@@ -123,7 +119,7 @@ class PendingInvitation:
 def _invited_user(session: Session, token: str) -> User:
     if not token or len(token) > 128:
         raise NotFound("Dieser Einladungslink ist ungültig oder abgelaufen.")
-    user = session.exec(select(User).where(User.invitation_token_hash == _digest(token))).first()
+    user = session.exec(select(User).where(User.invitation_token_hash == digest(token))).first()
     if (
         user is None
         or user.status != UserStatus.INVITED

@@ -9,7 +9,6 @@ the browser to POST that code to ``/_oaa/session`` (see ``server.py``); the rout
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from accounts.actor import Actor
 from accounts.authentication import reload_actor
+from accounts.hashing import digest
 from audit.log import record
 from core.clock import utcnow
 from core.config import get_settings
@@ -26,10 +26,6 @@ from models import User, WebSession
 COOKIE_NAME = "oaa_session"
 BIND_CODE_SECONDS = 120
 TOUCH_EVERY_SECONDS = 60
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,7 @@ def start(session: Session, *, actor: Actor) -> StartedSession:
         created_at=now,
         last_seen_at=now,
         expires_at=now + timedelta(hours=settings.session_absolute_hours),
-        bind_code_hash=_digest(code),
+        bind_code_hash=digest(code),
         bind_code_expires_at=now + timedelta(seconds=BIND_CODE_SECONDS),
     )
     session.add(web_session)
@@ -65,7 +61,7 @@ def bind_cookie(session: Session, *, code: str) -> tuple[str, int] | None:
     if not code or len(code) > 128:
         return None
     now = utcnow()
-    web_session = session.exec(select(WebSession).where(WebSession.bind_code_hash == _digest(code))).first()
+    web_session = session.exec(select(WebSession).where(WebSession.bind_code_hash == digest(code))).first()
     if (
         web_session is None
         or web_session.revoked_at is not None
@@ -74,7 +70,7 @@ def bind_cookie(session: Session, *, code: str) -> tuple[str, int] | None:
     ):
         return None
     token = secrets.token_urlsafe(32)
-    web_session.token_hash = _digest(token)
+    web_session.token_hash = digest(token)
     web_session.bind_code_hash = None
     web_session.bind_code_expires_at = None
     session.add(web_session)
@@ -104,7 +100,7 @@ def resume(session: Session, *, token: str) -> ResumedSession | None:
     """Find the live session for a cookie token, refresh its activity and return the actor."""
     if not token or len(token) > 128:
         return None
-    web_session = session.exec(select(WebSession).where(WebSession.token_hash == _digest(token))).first()
+    web_session = session.exec(select(WebSession).where(WebSession.token_hash == digest(token))).first()
     if web_session is None or web_session.id is None or not _alive(web_session):
         return None
     actor = reload_actor(session, user_id=web_session.user_id)
@@ -136,7 +132,7 @@ def end(session: Session, *, web_session_id: int | None = None, token: str = "")
     if web_session_id is not None:
         query = query.where(WebSession.id == web_session_id)
     elif token:
-        query = query.where(WebSession.token_hash == _digest(token))
+        query = query.where(WebSession.token_hash == digest(token))
     else:
         return
     web_session = session.exec(query).first()
