@@ -55,10 +55,10 @@ class Invitation:
     token: str
 
 
-def invite_colleague(
+def create_invited_colleague(
     session: Session, *, actor: Actor, full_name: str, email: str, phone: str = "", position: str
-) -> Invitation:
-    """Add a colleague to the actor's municipality; they set their own password via the link."""
+) -> tuple[User, str]:
+    """Add a colleague account (status invited) to the actor's municipality; return it with the link's secret."""
     require_role(actor, Role.KOMMUNE)
     if not actor.can_manage_team or actor.municipality_id is None:
         raise PermissionDenied("Nur die Person, die Ihre Kommune registriert hat, kann Kolleg:innen hinzufügen.")
@@ -96,15 +96,28 @@ def invite_colleague(
     assert user.id is not None
     record(session, actor=actor, action="team.invited", entity_type="user", entity_id=user.id,
            municipality_id=actor.municipality_id, details=f"Kolleg:in eingeladen: {name} ({user.email}).")
+    return user, token
+
+
+def invitation_valid_until(user: User) -> str:
+    """Return the German date until which the invitation link works."""
+    return f"{(user.invitation_expires_at or utcnow()).astimezone(ZoneInfo('Europe/Berlin')):%d.%m.%Y}"
+
+
+def invite_colleague(
+    session: Session, *, actor: Actor, full_name: str, email: str, phone: str = "", position: str
+) -> Invitation:
+    """Add a colleague to the actor's municipality; they set their own password via the link."""
+    user, token = create_invited_colleague(session, actor=actor, full_name=full_name, email=email, phone=phone,
+                                           position=position)
     municipality = session.get(Municipality, actor.municipality_id)
-    valid_until = (user.invitation_expires_at or utcnow()).astimezone(ZoneInfo("Europe/Berlin"))
     enqueue(session, event="team.invited", to=user.email, municipality_id=actor.municipality_id, context={
         "municipality": municipality.name if municipality else "",
         "inviter_name": actor.full_name,
         "invitation_url": app_link("einladung", token=token),
-        "valid_until": f"{valid_until:%d.%m.%Y}",
+        "valid_until": invitation_valid_until(user),
     })
-    return Invitation(user.id, token)
+    return Invitation(user.id or 0, token)
 
 
 @dataclass(frozen=True)

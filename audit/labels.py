@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lifecycle.machine import TRANSITIONS
+
 ACTIONS = {
     "login.success": "Anmeldung",
     "login.failed": "Anmeldung fehlgeschlagen",
@@ -25,7 +27,16 @@ ACTIONS = {
     "contract.published": "Mustervertrag veröffentlicht",
     "funding.added": "Förderprogramm angelegt",
     "outbox.retried": "E-Mail erneut in den Versand gegeben",
+    "masterdata.saved": "Stammdaten geändert",
+    "masterdata.applied": "Stammdaten in Fragebögen übernommen",
+    "questionnaire.copied": "Angaben in andere Fragebögen kopiert",
+    "questionnaire.submitted": "Konfiguration eingereicht",
+    "questionnaire.assigned": "Kolleg:in um Mitarbeit am Fragebogen gebeten",
+    "questionnaire.exported": "Konfiguration exportiert",
 }
+
+# Lifecycle steps of an ordered product: their labels come from the state machine's table.
+ACTIONS.update({t.action: t.label for t in TRANSITIONS})
 
 ENTITIES = {
     "user": "Konto",
@@ -37,6 +48,8 @@ ENTITIES = {
     "contract": "Mustervertrag",
     "funding": "Förderprogramm",
     "mail": "E-Mail",
+    "questionnaire": "Fragebogen",
+    "ordered_product": "Bestelltes Produkt",
 }
 
 

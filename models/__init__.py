@@ -5,6 +5,13 @@ from models.catalog import STATE_NAMES, CatalogProduct, OrderedProduct, OrderedP
 from models.municipality import Gemeinde, Municipality, MunicipalityStatus
 from models.orders import Cart, CartItem, FundingProgramme, ModelContract, Order, OrderLine
 from models.outbox import MailStatus, OutboxMail
+from models.questionnaire import (
+    MasterData,
+    Questionnaire,
+    QuestionnaireAssignment,
+    QuestionnaireEdit,
+    QuestionnaireSubmission,
+)
 from models.user import (
     RegistrationDecision,
     Role,
@@ -22,6 +29,7 @@ __all__ = [
     "FundingProgramme",
     "Gemeinde",
     "MailStatus",
+    "MasterData",
     "ModelContract",
     "Municipality",
     "MunicipalityStatus",
@@ -30,6 +38,10 @@ __all__ = [
     "OrderedProduct",
     "OrderedProductState",
     "OutboxMail",
+    "Questionnaire",
+    "QuestionnaireAssignment",
+    "QuestionnaireEdit",
+    "QuestionnaireSubmission",
     "RegistrationDecision",
     "Role",
     "User",

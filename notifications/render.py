@@ -19,6 +19,8 @@ EVENTS = {
     "registration.approved": "Registrierung freigeschaltet",
     "registration.rejected": "Registrierung abgelehnt",
     "application.received": "Antragseingang",
+    "questionnaire.submitted": "Konfiguration eingereicht",
+    "questionnaire.assigned": "Bitte um Mitarbeit am Fragebogen",
 }
 
 

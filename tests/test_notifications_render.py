@@ -30,6 +30,14 @@ SAMPLES = {
     "registration.approved": {"municipality": "Gemeinde Bärenstein", "login_url": "https://shop.example/anmelden"},
     "registration.rejected": {"municipality": "Gemeinde Bärenstein", "reason": "Die Kommune ist bereits registriert."},
     "application.received": {"service": "Ausstellung einer Geburtsurkunde", "target_system": "Autista"},
+    "questionnaire.submitted": {"product": "Meldebescheinigung", "municipality": "Stadt Görlitz",
+                                "submitter": "Jörg Müßig", "submitted_at": "29.11.2026 um 10:15 Uhr",
+                                "submission_label": "erste Fassung",
+                                "questionnaire_url": "https://shop.example/fragebogen?nr=7"},
+    "questionnaire.assigned": {"municipality": "Stadt Görlitz", "inviter_name": "Jörg Müßig",
+                               "items": [{"product": "Meldebescheinigung", "steps": "Ansprechpartner",
+                                          "url": "https://shop.example/fragebogen?nr=7&schritt=kontakte"}],
+                               "note": "Bitte bis Freitag, danke!", "invitation_url": "", "valid_until": ""},
 }
 
 

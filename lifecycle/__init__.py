@@ -1,0 +1,1 @@
+"""The lifecycle of an ordered product: states, allowed transitions, who may trigger them."""

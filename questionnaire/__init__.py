@@ -1,0 +1,1 @@
+"""The configuration questionnaire ("D-Work"): definition, checks, drafts, team work, submission, export."""
