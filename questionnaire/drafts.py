@@ -196,14 +196,17 @@ def apply_changes(
     return changes
 
 
-def _conflicting_edits(session: Session, questionnaire: Questionnaire, step: Step, base_version: int) -> list[OtherEdit]:
+def _conflicting_edits(
+    session: Session, questionnaire: Questionnaire, step: Step, keys: set[str], base_version: int
+) -> list[OtherEdit]:
+    """Return others' changes since ``base_version`` to any of ``keys`` (the answers the user is saving)."""
     labels = {q.key: q.label for q in step.questions}
     found: list[OtherEdit] = []
     for edit in edits_since(session, questionnaire.id or 0, base_version):
-        changes = [c for c in json.loads(edit.changes) if c["key"] in labels]
+        changes = [c for c in json.loads(edit.changes) if c["key"] in keys]
         if changes:
             found.append(OtherEdit(edit.user_name, edit.at, edit.step, tuple(
-                ChangedAnswer(c["key"], labels[c["key"]], c["old"], c["new"]) for c in changes)))
+                ChangedAnswer(c["key"], labels.get(c["key"], c["key"]), c["old"], c["new"]) for c in changes)))
     return found
 
 
@@ -220,8 +223,9 @@ def save_step(
 ) -> Saved:
     """Check and save one step's answers; refuse with :class:`FieldErrors` or :class:`EditConflict` and change nothing.
 
-    ``base_version`` is the version the user's form was filled from. Changes others saved meanwhile in *other*
-    steps are kept (merged); changes to answers of *this* step raise :class:`EditConflict` with what they changed.
+    ``raw`` may hold all answers of the step or only some (the page saves each answer as it is changed).
+    ``base_version`` is the version the user's form was filled from. Changes others saved meanwhile to *other*
+    answers are kept (merged); changes to any answer in ``raw`` raise :class:`EditConflict` with what they changed.
     """
     questionnaire, ordered = editable_for_update(session, actor=actor, questionnaire_id=questionnaire_id)
     _product, steps = product_and_steps(session, questionnaire.product_id)
@@ -232,7 +236,7 @@ def save_step(
     if errors:
         raise FieldErrors(errors)
     if questionnaire.version != base_version:
-        conflicts = _conflicting_edits(session, questionnaire, step, base_version)
+        conflicts = _conflicting_edits(session, questionnaire, step, set(values), base_version)
         if conflicts:
             raise EditConflict(current_version=questionnaire.version, edits=conflicts)
     changes = apply_changes(session, actor=actor, questionnaire=questionnaire, ordered=ordered, step=step.key,

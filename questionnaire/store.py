@@ -104,6 +104,6 @@ class EditConflict(DomainError):
         self.edits = edits
         names = ", ".join(sorted({e.user_name for e in edits})) or "eine andere Person"
         super().__init__(
-            f"{names} hat diesen Schritt inzwischen geändert. Ihre Eingaben sind noch nicht gespeichert. "
-            "Vergleichen Sie unten und entscheiden Sie: Ihre Eingaben speichern oder die neuen Angaben laden."
+            f"{names} hat dieselben Angaben inzwischen geändert. Ihre Eingabe ist noch nicht gespeichert. "
+            "Vergleichen Sie unten und entscheiden Sie: Ihre Eingabe speichern oder die neuen Angaben übernehmen."
         )
