@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +20,7 @@ _UNC = re.compile(r"^\\\\[A-Za-z0-9][A-Za-z0-9.\-]*(\\[^\\/:*?\"<>|]+)+\\?$")
 _POSIX = re.compile(r"^(/[^/\\:*?\"<>|]+)+/?$")
 _AGS = re.compile(r"^\d{8}$")
 _MONEY = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$")
+_NUMBER = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 
 class ValueProblem(ValueError):
@@ -25,10 +28,18 @@ class ValueProblem(ValueError):
 
 
 def clean_free_text(raw: str, *, multiline: bool) -> str:
-    """Keep what was typed; drop only control characters (NUL, escapes) that no one can see, trim the ends."""
+    """Keep what was typed; drop only control characters (NUL, escapes) that no one can see, trim the ends.
+
+    A single-line answer gets a space for a line break (pasted text keeps its words apart); spaces such as
+    the no-break space are kept.
+    """
     allowed = {"\n", "\t"} if multiline else {"\t"}
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch.isprintable() or ch in allowed or ch == " ").strip()
+    if not multiline:
+        text = text.replace("\n", " ")
+    return "".join(
+        ch for ch in text if ch.isprintable() or ch in allowed or unicodedata.category(ch) == "Zs"
+    ).strip()
 
 
 def _text(question: Question, raw: object) -> str | None:
@@ -58,7 +69,7 @@ def _phone(raw: str) -> str:
 
 def _url(raw: str) -> str:
     parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname or " " in raw:
+    if parts.scheme != "https" or not parts.hostname or "." not in parts.hostname or " " in raw:
         raise ValueProblem("Bitte geben Sie eine vollständige Adresse an, die mit https:// beginnt.")
     return raw
 
@@ -78,11 +89,14 @@ def _number(raw: object) -> int | float:
     if isinstance(raw, int | float):
         value: int | float = raw
     else:
-        text = str(raw).strip().replace(".", "").replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueProblem("Bitte geben Sie eine Zahl ein, z. B. 14 oder 2,5.") from None
+        text = str(raw).strip()
+        if text.startswith("-") and _NUMBER.match(text[1:].strip()):
+            raise ValueProblem("Bitte geben Sie eine Zahl ab 0 ein.")
+        if not _NUMBER.match(text):  # German notation only: no "1.5", "1e5", "inf" or "1_000"
+            raise ValueProblem("Bitte geben Sie eine Zahl ein, z. B. 14 oder 2,5.")
+        value = float(text.replace(".", "").replace(",", "."))
+    if not math.isfinite(value):
+        raise ValueProblem("Bitte geben Sie eine Zahl ein, z. B. 14 oder 2,5.")
     if value < 0:
         raise ValueProblem("Bitte geben Sie eine Zahl ab 0 ein.")
     return int(value) if float(value).is_integer() else value
@@ -93,6 +107,8 @@ def parse_money(raw: object) -> int:
     if isinstance(raw, bool):
         raise ValueProblem("Bitte geben Sie einen Betrag in Euro an.")
     if isinstance(raw, int | float):
+        if not math.isfinite(raw) or raw < 0:
+            raise ValueProblem("Bitte geben Sie einen Betrag ab 0 Euro an, z. B. 8,00 oder 1.250,50.")
         return round(raw * 100)
     text = str(raw).strip().removesuffix("€").removesuffix("EUR").strip()
     if not _MONEY.match(text):
@@ -238,6 +254,9 @@ def problems(steps: tuple[Step, ...], answers: Mapping[str, Any], *, known_ags: 
                 clean_value(question, _as_input(question, value), known_ags=known_ags)
             except ValueProblem as exc:
                 found.append(Problem(step.key, question.key, question.label, str(exc)))
+                continue
+            if question.must_be is not None and value != question.must_be[0] and is_required(question, answers):
+                found.append(Problem(step.key, question.key, question.label, question.must_be[1]))
     return found
 
 
