@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from accounts.access import may_see_tenant
 from accounts.actor import Actor
 from audit.log import record
 from core.clock import utcnow
@@ -62,14 +63,14 @@ def allowed(source: OrderedProductState, target: OrderedProductState) -> Transit
 def transition(
     session: Session, *, actor: Actor, ordered: OrderedProduct, target: OrderedProductState, details: str = ""
 ) -> Transition:
-    """Move ``ordered`` to ``target`` if the lifecycle allows it for the actor's role; audit-log it."""
+    """Move ``ordered`` to ``target`` if the lifecycle allows it for the actor's role (and tenant); audit-log it."""
     step = allowed(ordered.state, target)
     if step is None:
         raise DomainError(
             f"Dieser Schritt ist im Stand „{STATE_NAMES[ordered.state]}“ nicht möglich "
             f"(gewünscht: „{STATE_NAMES[target]}“)."
         )
-    if not actor.is_active or actor.role not in step.roles:
+    if not actor.is_active or actor.role not in step.roles or not may_see_tenant(actor, ordered.municipality_id):
         raise PermissionDenied()
     ordered.state = target
     ordered.updated_at = utcnow()
