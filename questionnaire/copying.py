@@ -14,7 +14,7 @@ from lifecycle.machine import EDITABLE
 from models import CatalogProduct, OrderedProduct, Questionnaire, Role
 from questionnaire.checks import ValueProblem, clean_value
 from questionnaire.drafts import apply_changes, editable_for_update, open_questionnaire
-from questionnaire.store import get_questionnaire, known_ags, load_answers, product_and_steps
+from questionnaire.store import get_ordered, get_questionnaire, known_ags, load_answers, product_and_steps
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ def copy_answers(
     report = CopyReport()
     for ordered_id in dict.fromkeys(target_ordered_ids):
         if ordered_id not in allowed:
+            get_ordered(session, actor=actor, ordered_product_id=ordered_id)  # another municipality's: not found
             raise DomainError("Eines der gewählten Produkte kann keine Angaben mehr übernehmen (bereits eingereicht?).")
         target_id = open_questionnaire(session, actor=actor, ordered_product_id=ordered_id)
         target, ordered = editable_for_update(session, actor=actor, questionnaire_id=target_id)
