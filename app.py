@@ -22,6 +22,12 @@ def _page(file: str, title: str, icon: str, url_path: str, *, default: bool = Fa
     return st.Page(f"pages/{file}", title=title, icon=icon, url_path=url_path, default=default)
 
 
+def _questionnaire_page() -> st.Page:
+    """The questionnaire of one product; opened from lists and e-mail links, not from the sidebar."""
+    return st.Page("pages/questionnaire_form.py", title="Fragebogen", icon=":material/edit_note:", url_path="fragebogen",
+                   visibility="hidden")
+
+
 def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
     """Return the pages this person may see, grouped for the sidebar; the first page is the landing page."""
     if actor is None:
@@ -30,6 +36,9 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
             _page("login.py", "Anmelden", ":material/login:", "anmelden"),
             _page("register.py", "Registrieren", ":material/how_to_reg:", "registrieren"),
             _page("invitation.py", "Einladung annehmen", ":material/mail:", "einladung"),
+            # Links from e-mails: these pages ask for the login in place and then show what the link points to.
+            _questionnaire_page(),
+            st.Page("pages/questionnaires.py", title="Fragebögen", url_path="frageboegen", visibility="hidden"),
         ]
     if actor.status != UserStatus.ACTIVE:
         return [_page("start.py", "Status der Registrierung", ":material/hourglass_top:", "start", default=True)]
@@ -44,7 +53,10 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
             "Meine Kommune": [
                 _page("cart.py", "Warenkorb", ":material/shopping_cart:", "warenkorb"),
                 _page("my_orders.py", "Meine Bestellungen", ":material/receipt_long:", "bestellungen"),
+                _page("questionnaires.py", "Fragebögen", ":material/checklist:", "frageboegen"),
+                _page("master_data.py", "Stammdaten", ":material/domain:", "stammdaten"),
                 _page("team.py", "Mein Team", ":material/group:", "team"),
+                _questionnaire_page(),
             ],
         }
     staff_pages = {
@@ -52,6 +64,8 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
         "KISA": [
             _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),
             _page("my_orders.py", "Bestellungen", ":material/receipt_long:", "bestellungen"),
+            _page("questionnaires.py", "Fragebögen", ":material/checklist:", "frageboegen"),
+            _questionnaire_page(),
             _page("catalog_admin.py", "Katalogpflege", ":material/edit_note:", "katalogpflege"),
             _page("contracts_admin.py", "Vertrag und Förderung", ":material/gavel:", "vertrag"),
             _page("outbox.py", "Postausgang", ":material/outbox:", "postausgang"),

@@ -9,13 +9,19 @@ from accounts.validation import normalise_phone
 from audit.log import record
 from core.clock import utcnow
 from demo.personas import DEMO_PASSWORD, MUNICIPALITIES, PERSONAS
+from demo.questionnaires import delete_questionnaires, seed_questionnaires
 from models import (
     AuditEvent,
+    Cart,
+    CartItem,
     CatalogProduct,
     Municipality,
     MunicipalityStatus,
+    Order,
     OrderedProduct,
     OrderedProductState,
+    OrderLine,
+    OutboxMail,
     RegistrationDecision,
     User,
     UserStatus,
@@ -55,6 +61,7 @@ def seed_demo(session: Session) -> int:
         ))
     session.flush()
     _seed_orders(session, by_ags)
+    seed_questionnaires(session, by_ags)
     record(session, action="demo.seeded", entity_type="demo", details="Demodaten (Beispieldaten) angelegt.")
     return len(PERSONAS)
 
@@ -65,6 +72,10 @@ DEMO_ORDERS = (
     ("14999001", "wohnungsgeber", OrderedProductState.LIVE),
     ("14999001", "eheschliessung", OrderedProductState.SETUP),
     ("14999001", "wesenstest", OrderedProductState.QUESTIONNAIRE),
+    # Three more Meldewesen products just ordered: the questionnaire's "copy to other products" has targets.
+    ("14999001", "einfache-melderegisterauskunft", OrderedProductState.ORDERED),
+    ("14999001", "antrag-auf-auskunftssperre", OrderedProductState.ORDERED),
+    ("14999001", "uebermittlungssperren", OrderedProductState.ORDERED),
     ("14999002", "meldebescheinigung", OrderedProductState.TESTING),
     ("14999002", "feuerwerk", OrderedProductState.SUBMITTED),
 )
@@ -94,6 +105,15 @@ def reset_demo(session: Session) -> int:
         | col(RegistrationDecision.decided_by_id).in_(demo_users)))
     session.exec(delete(AuditEvent).where(
         col(AuditEvent.municipality_id).in_(demo_munis) | col(AuditEvent.actor_id).in_(demo_users)))
+    delete_questionnaires(session, demo_munis)
+    demo_orders = select(Order.id).where(col(Order.municipality_id).in_(demo_munis))
+    session.exec(delete(OrderLine).where(col(OrderLine.order_id).in_(demo_orders)))
+    session.exec(delete(Order).where(col(Order.municipality_id).in_(demo_munis)))
+    demo_carts = select(Cart.id).where(col(Cart.user_id).in_(
+        select(User.id).where(col(User.municipality_id).in_(demo_munis) | col(User.is_demo).is_(True))))
+    session.exec(delete(CartItem).where(col(CartItem.cart_id).in_(demo_carts)))
+    session.exec(delete(Cart).where(col(Cart.id).in_(demo_carts)))
+    session.exec(delete(OutboxMail).where(col(OutboxMail.municipality_id).in_(demo_munis)))
     session.exec(delete(OrderedProduct).where(col(OrderedProduct.municipality_id).in_(demo_munis)))
     session.exec(delete(User).where(col(User.municipality_id).in_(demo_munis)))
     session.exec(delete(User).where(col(User.is_demo).is_(True)))

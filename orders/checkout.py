@@ -119,8 +119,7 @@ def place_order(
              "price": f"Einrichtung {euro(line.setup_cents)}, Lizenz {euro(line.yearly_licence_cents)}/Jahr",
              "funding": (f"{line.funding_name}: zu zahlen {euro(line.due_setup_cents)} und {euro(line.due_yearly_cents)}/Jahr"
                          if line.funding_name else ""),
-             # The questionnaire (next step) opens from the order page until it has a page of its own.
-             "questionnaire_url": app_link("bestellungen", bestellung=order.number)}
+             "questionnaire_url": app_link("fragebogen", nr=line.ordered_product_id)}
             for line in lines
         ],
     })

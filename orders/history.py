@@ -31,6 +31,11 @@ class LineView:
         return STATE_NAMES[self.state]
 
     @property
+    def open_for_questionnaire(self) -> bool:
+        """Tell whether the product has (or will get) a questionnaire: it is not cancelled or terminated."""
+        return self.state not in (OrderedProductState.CANCELLED, OrderedProductState.TERMINATED)
+
+    @property
     def cancellable(self) -> bool:
         """Tell whether the municipality may still cancel this product."""
         return self.state in CANCELLABLE

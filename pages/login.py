@@ -6,20 +6,11 @@ import streamlit as st
 
 from core.config import get_settings
 from demo.personas import DEMO_PASSWORD, PERSONAS
-from web.auth import log_in
+from web.login_form import login_form
 
 st.title("Anmelden")
-with st.form("login_form"):
-    email = st.text_input("E-Mail-Adresse", key="login_email", autocomplete="username")
-    password = st.text_input("Passwort", type="password", key="login_password", autocomplete="current-password")
-    submitted = st.form_submit_button("Anmelden", type="primary")
-
-if submitted:
-    problem = log_in(email, password)
-    if problem:
-        st.error(problem)
-    else:
-        st.switch_page("pages/start.py")
+if login_form():
+    st.switch_page("pages/start.py")
 
 st.page_link("pages/register.py", label="Noch kein Konto? Kommune registrieren", icon=":material/how_to_reg:")
 

@@ -64,6 +64,9 @@ for position, view in enumerate(orders):
             name_col.markdown(f"**{md(line.product_name)}**")
             price_col.markdown(f"{euro(line.due_setup_cents)} · {euro(line.due_yearly_cents)}/Jahr")
             state_col.markdown(f":blue-badge[{lv.state_name}]")
+            if line.ordered_product_id is not None and lv.open_for_questionnaire:
+                state_col.page_link("pages/questionnaire_form.py", label="Fragebogen", icon=":material/edit_note:",
+                                    query_params={"nr": str(line.ordered_product_id)})
             if actor.role == Role.KOMMUNE and lv.cancellable:
                 with action_col.popover("Stornieren", icon=":material/cancel:"):
                     st.write(f"{line.product_name} wirklich stornieren? Das lässt sich nicht rückgängig machen; "

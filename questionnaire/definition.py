@@ -7,7 +7,7 @@ catalogue (``Product.config_fields``) and get the key ``produkt.<key>``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from catalog.schema import DELIVERY_NAMES, ConfigField, DataDelivery, Product
@@ -37,6 +37,8 @@ class Question:
     # Required only when another answer has one of these values, e.g. the path for the transfer directory.
     required_when: tuple[str, tuple[str, ...]] | None = None
     default: object = None
+    # Whenever the question is required, only this answer lets the questionnaire be submitted (value, reason).
+    must_be: tuple[object, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,10 @@ _DELIVERY = Step("daten", "Bereitstellung der Antragsdaten", (
     Question("daten.weg", "Bereitstellung der Antragsdaten", "auswahl", True,
              options=tuple(DELIVERY_NAMES[d] for d in DataDelivery)),
     Question("daten.kdn", "Die Kommune ist an das KDN angebunden.", "ja_nein", False, master=True,
-             required_when=("daten.weg", (DELIVERY_NAMES[DataDelivery.TRANSFERVERZEICHNIS],))),
+             required_when=("daten.weg", (DELIVERY_NAMES[DataDelivery.TRANSFERVERZEICHNIS],)),
+             must_be=(True, "Für das Transferverzeichnis ist eine Anbindung an das Kommunale DatenNetz (KDN) "
+                            "notwendig. Bitte klären Sie die Anbindung mit Ihrer IT oder wählen Sie einen anderen "
+                            "Weg der Bereitstellung.")),
     Question("daten.transferverzeichnis", "Transferverzeichnis (Pfad im KDN)", "pfad", False, master=True,
              max_length=240,
              help=r"Netzwerkpfad, z. B. \\kdn-fs01\transfer\oaa oder /kdn/transfer/oaa. Noch keines? "
@@ -172,8 +177,7 @@ def product_question(config: ConfigField) -> Question:
 
 
 def _with_options(question: Question, options: tuple[str, ...]) -> Question:
-    return Question(question.key, question.label, question.kind, question.required, question.help, question.master,
-                    options, question.max_length, question.required_when, question.default)
+    return replace(question, options=options)
 
 
 def steps_for(product: Product) -> tuple[Step, ...]:

@@ -26,10 +26,14 @@ from tests.builders import actor_of, make_municipality, make_user
 
 __all__ = ["app_like_server"]  # autouse fixture
 
-ANONYMOUS = {"": "Start", "anmelden": "Anmelden", "registrieren": "Registrieren", "einladung": "Einladung annehmen"}
+# Links from e-mails lead to the questionnaire pages; a visitor logs in there (hidden from the sidebar).
+ANONYMOUS = {"": "Start", "anmelden": "Anmelden", "registrieren": "Registrieren", "einladung": "Einladung annehmen",
+             "fragebogen": "Fragebogen", "frageboegen": "Fragebögen"}
 CATALOG = {"katalog": "OAA-Katalog", "produkt": "Produkt"}
-KOMMUNE = {"": "Start", **CATALOG, "warenkorb": "Warenkorb", "bestellungen": "Meine Bestellungen", "team": "Mein Team"}
+KOMMUNE = {"": "Start", **CATALOG, "warenkorb": "Warenkorb", "bestellungen": "Meine Bestellungen",
+           "frageboegen": "Fragebögen", "stammdaten": "Stammdaten", "team": "Mein Team", "fragebogen": "Fragebogen"}
 KISA = {"": "Start", **CATALOG, "freischaltungen": "Freischaltungen", "bestellungen": "Bestellungen",
+        "frageboegen": "Fragebögen", "fragebogen": "Fragebogen",
         "katalogpflege": "Katalogpflege", "vertrag": "Vertrag und Förderung",
         "postausgang": "Postausgang", "protokoll": "Protokoll"}
 

@@ -226,7 +226,7 @@ def test_order_confirmation_mail_is_written_with_the_order(session, contract, an
     assert len(mails) == 1 and mails[0].to_address == anna.email
     assert placed.number in mails[0].subject + mails[0].text_body
     assert "Meldebescheinigung" in mails[0].text_body and "Wahlschein" in mails[0].html_body
-    assert "1.200,00" in mails[0].text_body and "bestellungen?bestellung=" in mails[0].text_body
+    assert "1.200,00" in mails[0].text_body and "fragebogen?nr=" in mails[0].text_body
     place_order(session, actor=anna, cart_revision=placed.cart_revision, contract_id=contract.id, authorised=True)
     session.commit()
     assert len(session.exec(select(OutboxMail)).all()) == 1  # the repeated placement sends nothing

@@ -25,7 +25,8 @@ def test_correct_password_opens_the_start_page_with_a_server_side_session(engine
     log_in(at, "Anna.Amt@Stadt.example ", PASSWORD)  # address as typed: case and blanks do not matter
     assert f"Willkommen, **{user.full_name}**." in texts(at, "markdown")
     assert "In fünf Schritten zum Online-Antragsassistenten" in texts(at, "header")
-    assert set(navigation(at)) == {"", "katalog", "produkt", "warenkorb", "bestellungen", "team"}
+    assert set(navigation(at)) == {"", "katalog", "produkt", "warenkorb", "bestellungen", "frageboegen",
+                                     "stammdaten", "team", "fragebogen"}
     sidebar = [shown(m.value) for m in at.sidebar.markdown]
     assert f"**{user.full_name}**  \nanna.amt@stadt.example" in sidebar
     [web_session] = load(engine, WebSession, WebSession.user_id == user.id)
@@ -68,7 +69,8 @@ def test_kisa_login_shows_the_kisa_pages(engine, session):
     at = open_page(engine, "login")
     log_in(at, kisa.email, PASSWORD)
     assert set(navigation(at)) == {
-        "", "katalog", "produkt", "freischaltungen", "bestellungen", "katalogpflege", "vertrag", "postausgang", "protokoll"
+        "", "katalog", "produkt", "freischaltungen", "bestellungen", "frageboegen", "fragebogen",
+        "katalogpflege", "vertrag", "postausgang", "protokoll"
     }
     assert "Rolle: KISA" in [c.value for c in at.sidebar.caption]
 

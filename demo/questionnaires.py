@@ -1,0 +1,116 @@
+"""Demo questionnaires (sample data): master data of Musterstadt, a draft in progress, a submitted configuration.
+
+Filled through the real service functions as the demo personas, so the demo shows what the app really stores.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from accounts.actor import Actor
+from models import (
+    MasterData,
+    Municipality,
+    OrderedProduct,
+    OrderedProductState,
+    Questionnaire,
+    QuestionnaireAssignment,
+    QuestionnaireEdit,
+    QuestionnaireSubmission,
+    User,
+)
+from questionnaire.drafts import open_questionnaire, read_questionnaire, save_step
+from questionnaire.master import save_master
+from questionnaire.submission import submit
+
+# Sample answers: persons, addresses and paths are invented (example.org / .example addresses).
+SAMPLE_ANSWERS: dict[str, dict[str, Any]] = {
+    "14999001": {
+        "kontakte.fachlich_name": "Anna Beispiel", "kontakte.fachlich_email": "anna.beispiel@musterstadt.example",
+        "kontakte.fachlich_telefon": "+49 351 5550101", "kontakte.technisch_name": "Tom Technik",
+        "kontakte.technisch_email": "tom.technik@musterstadt.example", "kontakte.technisch_telefon": "+49 351 5550102",
+        "kontakte.abteilung": "Bürgerbüro Musterstadt", "kontakte.abteilung_email": "buergerbuero@musterstadt.example",
+        "kontakte.abteilung_telefon": "+49 351 5550100",
+        "test.personen": [{"name": "Anna Beispiel", "email": "anna.beispiel@musterstadt.example", "telefon": ""},
+                          {"name": "Tom Technik", "email": "tom.technik@musterstadt.example", "telefon": ""}],
+        "daten.kdn": True, "daten.transferverzeichnis": r"\\kdn-fs01\transfer\musterstadt\oaa",
+        "amt24.organisationseinheit": "Bürgerbüro", "amt24.mandant": "Musterstadt (Beispielmandant)",
+        "zustaendigkeit.art": "keine", "zustaendigkeit.gemeinden": [],
+        "benachrichtigung.email": "antraege@musterstadt.example", "benachrichtigung.kopie": "",
+        "datenschutz.dsb_name": "Dana Datenschutz", "datenschutz.dsb_email": "datenschutz@musterstadt.example",
+    },
+    "14999002": {
+        "kontakte.fachlich_name": "Berta Muster", "kontakte.fachlich_email": "berta.muster@talheim.example",
+        "kontakte.fachlich_telefon": "+49 3591 555010", "kontakte.technisch_name": "IT-Service Verwaltungsverband",
+        "kontakte.technisch_email": "it@talheim.example", "kontakte.technisch_telefon": "+49 3591 555020",
+        "kontakte.abteilung": "Ordnungsamt", "kontakte.abteilung_email": "ordnungsamt@talheim.example",
+        "test.personen": [{"name": "Berta Muster", "email": "berta.muster@talheim.example", "telefon": ""}],
+        "daten.kdn": True, "daten.transferverzeichnis": "/kdn/transfer/talheim/oaa",
+        "amt24.organisationseinheit": "Ordnungsamt",
+        # Talheim handles the applications of two neighbouring municipalities (real AGS, sample arrangement).
+        "zustaendigkeit.art": "Verwaltungsgemeinschaft", "zustaendigkeit.gemeinden": ["14625010", "14625060"],
+        "benachrichtigung.email": "ordnungsamt@talheim.example",
+        "datenschutz.dsb_name": "Dirk Schutz", "datenschutz.dsb_email": "dsb@talheim.example",
+    },
+}
+COMPLETION = {"test.servicekonto": True, "datenschutz.vvt": True, "datenschutz.zugriff": True,
+              "datenschutz.loeschung": True, "amt24.pflege": "Die Kommune pflegt die Leistungsseite selbst im "
+              "Amt24-Admincenter.", "servicekonto.text": "Wir bearbeiten Ihre Anzeige in der Regel innerhalb von "
+              "drei Werktagen. (Beispieltext)"}
+
+
+def _actor(session: Session, email: str) -> Actor:
+    user = session.exec(select(User).where(User.email == email)).one()
+    return Actor.of(user)
+
+
+def _fill(session: Session, actor: Actor, questionnaire_id: int, answers: dict[str, Any]) -> None:
+    view = read_questionnaire(session, actor=actor, questionnaire_id=questionnaire_id)
+    for step in view.steps:
+        raw: dict[str, object] = {q.key: answers[q.key] for q in step.questions if q.key in answers}
+        for question in step.questions:
+            if question.key not in raw and question.kind == "auswahl" and question.key not in view.answers:
+                raw[question.key] = question.options[0]
+        if raw:
+            view = read_questionnaire(session, actor=actor, questionnaire_id=questionnaire_id)
+            save_step(session, actor=actor, questionnaire_id=questionnaire_id, step_key=step.key, raw=raw,
+                      base_version=view.version)
+
+
+def _ordered(session: Session, municipality: Municipality, state: OrderedProductState) -> list[OrderedProduct]:
+    return list(session.exec(select(OrderedProduct).where(
+        OrderedProduct.municipality_id == municipality.id, OrderedProduct.state == state)).all())
+
+
+def seed_questionnaires(session: Session, by_ags: dict[str, Municipality]) -> None:
+    """Fill master data for both sample municipalities, a draft for Musterstadt and a submission for Talheim."""
+    anna = _actor(session, "anna.beispiel@musterstadt.example")
+    berta = _actor(session, "berta.muster@talheim.example")
+    for actor, ags in ((anna, "14999001"), (berta, "14999002")):
+        master = {k: v for k, v in SAMPLE_ANSWERS[ags].items()}
+        save_master(session, actor=actor, raw=master, base_version=0)
+    # Musterstadt: the questionnaire in progress, pre-filled from master data, product settings still open.
+    for ordered in _ordered(session, by_ags["14999001"], OrderedProductState.QUESTIONNAIRE):
+        qid = open_questionnaire(session, actor=anna, ordered_product_id=ordered.id or 0)
+        _fill(session, anna, qid, {"amt24.pflege": COMPLETION["amt24.pflege"]})
+    # Talheim: set back to "ordered", filled completely and submitted, so the submission is real.
+    for ordered in _ordered(session, by_ags["14999002"], OrderedProductState.SUBMITTED):
+        ordered.state = OrderedProductState.ORDERED
+        session.add(ordered)
+        session.flush()
+        qid = open_questionnaire(session, actor=berta, ordered_product_id=ordered.id or 0)
+        _fill(session, berta, qid, SAMPLE_ANSWERS["14999002"] | COMPLETION)
+        view = read_questionnaire(session, actor=berta, questionnaire_id=qid)
+        if not view.problems:  # else a catalogue edit made a setting required that the sample cannot know
+            submit(session, actor=berta, questionnaire_id=qid, base_version=view.version)
+
+
+def delete_questionnaires(session: Session, municipality_ids: Any) -> None:
+    """Remove master data and questionnaires (with edits, submissions, assignments) of the given municipalities."""
+    questionnaires = select(Questionnaire.id).where(col(Questionnaire.municipality_id).in_(municipality_ids))
+    for table in (QuestionnaireAssignment, QuestionnaireEdit, QuestionnaireSubmission):
+        session.exec(delete(table).where(col(table.questionnaire_id).in_(questionnaires)))
+    session.exec(delete(Questionnaire).where(col(Questionnaire.municipality_id).in_(municipality_ids)))
+    session.exec(delete(MasterData).where(col(MasterData.municipality_id).in_(municipality_ids)))

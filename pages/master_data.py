@@ -1,0 +1,109 @@
+"""Stammdaten: the municipality's general answers, entered once; offers to update questionnaires still in draft."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.db import session_scope
+from core.errors import DomainError, FieldErrors
+from models import Role
+from questionnaire.master import MASTER_STEPS, StaleMasterData, apply_master, read_master, save_master
+from web.cached import gemeinden
+from web.guard import require_actor
+from web.questions import load_widgets, read_widget, render_question
+from web.text import fmt_datetime, md
+
+actor = require_actor(Role.KOMMUNE)
+state = st.session_state
+SCOPE, BASE, ERRORS = "md", "md_base", "md_errors"
+
+st.title("Stammdaten der Kommune")
+st.caption("Diese Angaben gelten für alle Online-Antragsassistenten Ihrer Kommune. Sie füllen jeden neuen "
+           "Fragebogen vor; nach einer Änderung können Sie sie in Fragebögen übernehmen, die noch nicht eingereicht "
+           "sind.")
+
+with session_scope() as session:
+    master = read_master(session, actor=actor)
+if master.updated_by:
+    st.caption(f"Zuletzt gespeichert am {fmt_datetime(master.updated_at)} von {md(master.updated_by)}")
+state.setdefault(BASE, master.version)
+labels = {g.ags: g.label for g in gemeinden()}
+questions = [q for s in MASTER_STEPS for q in s.questions]
+
+
+def _save() -> None:
+    raw = {q.key: read_widget(SCOPE, q) for q in questions}
+    try:
+        with session_scope() as session:
+            saved = save_master(session, actor=actor, raw=raw, base_version=state[BASE])
+    except FieldErrors as exc:
+        state[ERRORS] = exc.errors
+        return
+    except StaleMasterData as exc:
+        state["md_stale"] = str(exc)
+        state["md_stale_answers"] = exc.current.answers
+        state[BASE] = exc.current.version  # saving again takes the user's input over the newer version
+        return
+    except DomainError as exc:
+        state[ERRORS] = {questions[0].key: str(exc)}
+        return
+    state[ERRORS] = {}
+    state[BASE] = saved.version
+    state["md_saved"] = len(saved.changed_keys)
+    state["md_drafts"] = saved.drafts
+    state["md_changed"] = saved.changed_keys
+
+
+def _apply() -> None:
+    drafts = state.get("md_drafts", ())
+    chosen = [d.questionnaire_id for d in drafts if state.get(f"md_apply_{d.questionnaire_id}", True)]
+    try:
+        with session_scope() as session:
+            count = apply_master(session, actor=actor, questionnaire_ids=chosen, keys=tuple(state.get("md_changed", ())))
+    except DomainError as exc:
+        state["md_apply_problem"] = str(exc)
+        return
+    state["md_applied"] = count
+    state.pop("md_drafts", None)
+
+
+saved_count = state.pop("md_saved", None)
+if saved_count is not None:
+    st.success(f"Stammdaten gespeichert ({saved_count} Angaben geändert).", icon=":material/task_alt:")
+applied = state.pop("md_applied", None)
+if applied is not None:
+    st.success(f"Stammdaten in {applied} Fragebögen übernommen.", icon=":material/task_alt:")
+if state.get("md_apply_problem"):
+    st.error(state.pop("md_apply_problem"))
+
+drafts = state.get("md_drafts") or ()
+if drafts:
+    with st.container(border=True):
+        st.markdown("**Diese Fragebögen sind noch nicht eingereicht und enthalten andere Angaben.** "
+                    "Sollen die neuen Stammdaten dort übernommen werden?")
+        for draft in drafts:
+            st.checkbox(f"{draft.product_name} – {', '.join(draft.labels)}", value=True,
+                        key=f"md_apply_{draft.questionnaire_id}")
+        apply_col, skip_col = st.columns(2)
+        apply_col.button("In ausgewählte Fragebögen übernehmen", type="primary", on_click=_apply,
+                         icon=":material/sync:")
+        skip_col.button("Nicht übernehmen", on_click=lambda: state.pop("md_drafts", None))
+
+stale = state.pop("md_stale", None)
+if stale:
+    st.warning(stale, icon=":material/sync_problem:")
+    newer = state.pop("md_stale_answers", {})
+    for question in questions:
+        if newer.get(question.key) != state.get(f"q_{SCOPE}_{question.key}") and newer.get(question.key):
+            st.caption(f"{question.label}: jetzt gespeichert „{newer.get(question.key)}“")
+
+load_widgets(SCOPE, tuple(questions), master.answers)
+for step in MASTER_STEPS:
+    with st.container(border=True):
+        st.markdown(f"#### {step.title}")
+        for question in step.questions:
+            render_question(question, SCOPE, errors=state.get(ERRORS, {}), gemeinde_labels=labels)
+
+if state.get(ERRORS):
+    st.error(f"Bitte prüfen Sie die markierten Angaben ({len(state[ERRORS])}). Es wurde nichts gespeichert.")
+st.button("Stammdaten speichern", type="primary", icon=":material/save:", on_click=_save)

@@ -1,0 +1,239 @@
+"""Konfigurationsfragebogen of one ordered product (``?nr=<id>&schritt=<step>``): wizard, autosave, review, submit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.db import session_scope
+from core.errors import DomainError, FieldErrors
+from models import Role
+from questionnaire.checks import is_required
+from questionnaire.definition import REVIEW_STEP, STEP_TITLES, Question, step_of
+from questionnaire.display import answer_lines
+from questionnaire.drafts import list_questionnaires, open_questionnaire, read_questionnaire, save_step
+from questionnaire.store import EditConflict
+from questionnaire.submission import ChangedMeanwhile, Incomplete, list_submissions, submit
+from web.cached import gemeinden
+from web.guard import require_actor
+from web.questionnaire_panels import adopt_panel, copy_panel, invite_panel
+from web.questionnaire_review import show_answers, show_problems
+from web.questions import load_widgets, read_widget, render_question
+from web.text import fmt_datetime, md
+
+actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
+state = st.session_state
+
+raw_nr = st.query_params.get("nr", "")
+if not raw_nr.isdigit():
+    st.title("Konfigurationsfragebogen")
+    st.info("Bitte wählen Sie den Fragebogen in der Übersicht.")
+    st.page_link("pages/questionnaires.py", label="Zur Übersicht der Fragebögen", icon=":material/checklist:")
+    st.stop()
+try:
+    with session_scope() as session:
+        questionnaire_id = open_questionnaire(session, actor=actor, ordered_product_id=int(raw_nr))
+        view = read_questionnaire(session, actor=actor, questionnaire_id=questionnaire_id)
+except DomainError as exc:
+    st.title("Konfigurationsfragebogen")
+    st.error(str(exc))
+    st.page_link("pages/questionnaires.py", label="Zur Übersicht der Fragebögen", icon=":material/checklist:")
+    st.stop()
+
+qid = view.id
+scope = f"fb{qid}"
+BASE, ERRORS, CONFLICT, SAVED = f"fb_base_{qid}", f"fb_errors_{qid}", f"fb_conflict_{qid}", f"fb_saved_{qid}"
+state.setdefault(BASE, view.version)
+state.setdefault(ERRORS, {})
+questions: dict[str, Question] = {q.key: q for s in view.steps for q in s.questions}
+step_keys = [s.key for s in view.steps] + [REVIEW_STEP]
+names = {g.ags: g.name for g in gemeinden()}
+labels = {g.ags: g.label for g in gemeinden()}
+
+
+def go_to(step: str) -> None:
+    """Open another step (kept in the address, so a reload or a link lands there)."""
+    state[f"fb_step_{qid}"] = step
+    st.query_params["schritt"] = step
+
+
+def _step_changed() -> None:
+    st.query_params["schritt"] = state[f"fb_step_{qid}"]
+
+
+def _save(keys: list[str], base_version: int) -> None:
+    """Save answers as typed; a wrong value stays in the field with its message and is not saved."""
+    by_step: dict[str, dict[str, object]] = {}
+    for key in keys:
+        by_step.setdefault(step_of(key), {})[key] = read_widget(scope, questions[key])
+    errors: dict[str, str] = state[ERRORS]
+    for step, raw in by_step.items():
+        try:
+            with session_scope() as session:
+                saved = save_step(session, actor=actor, questionnaire_id=qid, step_key=step, raw=raw,
+                                  base_version=base_version)
+        except FieldErrors as exc:
+            errors.update(exc.errors)
+            for key in raw:
+                if key not in exc.errors:
+                    errors.pop(key, None)
+        except EditConflict as exc:
+            state[CONFLICT] = {"keys": list(raw), "exc": exc}
+        except DomainError as exc:
+            errors[keys[0]] = str(exc)
+        else:
+            for key in raw:
+                errors.pop(key, None)
+            state[BASE] = saved.version
+            base_version = saved.version
+            state.pop(CONFLICT, None)
+            if saved.changed:
+                state[SAVED] = True
+
+
+def _autosave(key: str) -> None:
+    _save([key], state[BASE])
+
+
+def _keep_mine() -> None:
+    conflict = state.get(CONFLICT)
+    if conflict:
+        _save(conflict["keys"], conflict["exc"].current_version)
+
+
+def _take_theirs() -> None:
+    conflict = state.pop(CONFLICT, None)
+    if conflict:
+        with session_scope() as session:
+            fresh = read_questionnaire(session, actor=actor, questionnaire_id=qid)
+        load_widgets(scope, tuple(questions[k] for k in conflict["keys"]), fresh.answers, force=True)
+        state[BASE] = fresh.version
+        for key in conflict["keys"]:
+            state[ERRORS].pop(key, None)
+
+
+def _submit() -> None:
+    try:
+        with session_scope() as session:
+            submission = submit(session, actor=actor, questionnaire_id=qid, base_version=state[BASE])
+    except (Incomplete, ChangedMeanwhile) as exc:
+        state[f"fb_submit_problem_{qid}"] = str(exc)
+    except DomainError as exc:
+        state[f"fb_submit_problem_{qid}"] = str(exc)
+    else:
+        state[f"fb_submitted_{qid}"] = submission.number
+
+
+# ---- header -------------------------------------------------------------------------------------------------------
+st.title(view.product.name)
+badge = f":blue-badge[{view.state_name}]"
+st.markdown(f"Konfigurationsfragebogen · **{md(view.municipality_name)}** (AGS {view.municipality_ags}) · {badge}")
+if view.updated_by:
+    st.caption(f"Zuletzt gespeichert am {fmt_datetime(view.updated_at)} von {md(view.updated_by)} · Stand {view.version}")
+submitted_number = state.pop(f"fb_submitted_{qid}", None)
+if submitted_number:
+    st.success(f"Eingereicht (Fassung {submitted_number}). Sie erhalten eine Bestätigung per E-Mail; KISA prüft die "
+               "Angaben und meldet sich bei Rückfragen.", icon=":material/send:")
+
+answered = view.progress
+st.progress(answered, text=f"{round(answered * 100)} % der Pflichtangaben beantwortet")
+
+
+# ---- read-only: submitted, or KISA looking at it -------------------------------------------------------------------
+if not view.editable:
+    if actor.role == Role.KOMMUNE:
+        st.info(f"Eingereicht am {fmt_datetime(view.submitted_at)}. Die Angaben sind schreibgeschützt, bis KISA "
+                "eine Rückfrage stellt.", icon=":material/lock:")
+    with session_scope() as session:
+        history = list_submissions(session, actor=actor, questionnaire_id=qid)
+    if history:
+        st.caption("Eingereichte Fassungen: " + "; ".join(
+            f"Fassung {h.number} am {fmt_datetime(h.submitted_at)} von {md(h.submitted_by)}" for h in history))
+    show_answers(view, names)
+    st.stop()
+
+# ---- wizard ----------------------------------------------------------------------------------------------------------
+open_by_step: dict[str, int] = {}
+for problem in view.problems:
+    open_by_step[problem.step] = open_by_step.get(problem.step, 0) + 1
+step_param = st.query_params.get("schritt", step_keys[0])
+state.setdefault(f"fb_step_{qid}", step_param if step_param in step_keys else step_keys[0])
+
+
+def _step_label(key: str) -> str:
+    number = step_keys.index(key) + 1
+    if key == REVIEW_STEP:
+        return f"{number}. {STEP_TITLES[REVIEW_STEP]}"
+    missing = open_by_step.get(key, 0)
+    return f"{number}. {STEP_TITLES.get(key, key)}" + (f" ({missing} offen)" if missing else " ✓")
+
+
+nav_col, body_col = st.columns([1, 3], gap="large")
+with nav_col:
+    st.radio("Schritte", step_keys, format_func=_step_label, key=f"fb_step_{qid}", on_change=_step_changed)
+    if state.pop(SAVED, False):
+        st.caption(":material/cloud_done: Gespeichert")
+    else:
+        st.caption(":material/cloud_done: Jede Eingabe wird beim Verlassen des Felds gespeichert.")
+
+current = state[f"fb_step_{qid}"]
+with body_col:
+    conflict = state.get(CONFLICT)
+    if conflict:
+        clash: EditConflict = conflict["exc"]
+        st.error(str(clash), icon=":material/sync_problem:")
+        for edit in clash.edits:
+            for change in edit.answers:
+                question = questions.get(change.key)
+                new = "; ".join(answer_lines(question, change.new, names)) if question else str(change.new)
+                old = "; ".join(answer_lines(question, change.old, names)) if question else str(change.old)
+                st.markdown(f"- **{md(change.label)}**: jetzt „{md(new)}“ (vorher „{md(old)}“), geändert von "
+                            f"{md(edit.user_name)} am {fmt_datetime(edit.at)}")
+        keep_col, take_col = st.columns(2)
+        keep_col.button("Meine Eingabe speichern", on_click=_keep_mine, icon=":material/save:", key=f"fb_keep_{qid}")
+        take_col.button("Angaben der anderen Person übernehmen", on_click=_take_theirs, icon=":material/sync:",
+                        key=f"fb_take_{qid}")
+
+    if current == REVIEW_STEP:
+        st.subheader("Prüfen und absenden")
+        show_problems(view.problems, go_to=go_to)
+        problem = state.pop(f"fb_submit_problem_{qid}", None)
+        if problem:
+            st.error(problem)
+        with st.popover("Fragebogen einreichen …", icon=":material/send:", disabled=bool(view.problems)):
+            st.write("Nach dem Einreichen sind die Angaben schreibgeschützt, bis KISA eine Rückfrage stellt. "
+                     "KISA beginnt dann mit der Prüfung und Einrichtung.")
+            st.button("Ja, verbindlich einreichen", type="primary", on_click=_submit, key=f"fb_submit_{qid}")
+            show_answers(view, names, go_to=go_to)
+    else:
+        step = next(s for s in view.steps if s.key == current)
+        st.subheader(step.title)
+        st.caption(step.intro)
+        load_widgets(scope, step.questions, view.answers)
+        current_answers = dict(view.answers)
+        for question in step.questions:
+            render_question(question, scope, errors=state[ERRORS], on_change=_autosave, gemeinde_labels=labels,
+                            required=is_required(question, current_answers))
+        if step.key == "servicekonto":
+            with st.container(border=True):
+                st.caption("Vorschau: So sieht die Nachricht im Servicekonto aus")
+                st.markdown(f"**Ihr Antrag „{md(view.product.name)}“ ist eingegangen**")
+                st.text(f"{view.municipality_name} hat Ihren Antrag erhalten und bearbeitet ihn.")
+                extra = read_widget(scope, questions["servicekonto.text"]) or ""
+                if extra.strip():
+                    st.text(extra)
+        back_col, next_col = st.columns(2)
+        position = step_keys.index(current)
+        if position > 0:
+            back_col.button("Zurück", icon=":material/arrow_back:", on_click=go_to, args=(step_keys[position - 1],),
+                            key=f"fb_back_{qid}")
+        next_col.button("Weiter", icon=":material/arrow_forward:", type="primary", on_click=go_to,
+                        args=(step_keys[position + 1],), key=f"fb_next_{qid}")
+
+    if actor.role == Role.KOMMUNE:
+        st.divider()
+        copy_panel(actor, view)
+        with session_scope() as session:
+            others = {r.ordered_product_id: r.product_name for r in list_questionnaires(session, actor=actor)
+                      if r.editable and r.ordered_product_id != view.ordered_product_id}
+        invite_panel(actor, view, others)
+        adopt_panel(actor, view)

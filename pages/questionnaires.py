@@ -1,0 +1,73 @@
+"""Fragebögen: every ordered product's questionnaire with its state; the colleague's requests; bulk download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.db import session_scope
+from models import Role
+from questionnaire.drafts import QuestionnaireRow, list_questionnaires
+from questionnaire.team import my_assignments
+from web.guard import require_actor
+from web.text import fmt_datetime, md
+
+actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
+st.title("Konfigurationsfragebögen")
+st.caption("Für jedes bestellte Produkt geben Sie im Fragebogen die fachlichen und technischen Angaben an. "
+           "Allgemeine Angaben tragen Sie einmal als Stammdaten ein; sie füllen jeden Fragebogen vor.")
+
+with session_scope() as session:
+    rows = list_questionnaires(session, actor=actor)
+    assignments = my_assignments(session, actor=actor) if actor.role == Role.KOMMUNE else []
+
+open_assignments = [a for a in assignments if a.state_open]
+if open_assignments:
+    st.subheader("Ihre Aufgaben")
+    for assignment in open_assignments:
+        with st.container(border=True):
+            st.markdown(f"**{md(assignment.product_name)}** – {md(', '.join(assignment.step_titles))}")
+            st.caption(f"Erbeten von {md(assignment.invited_by)} am {fmt_datetime(assignment.created_at)}")
+            if assignment.note:
+                st.text(assignment.note)
+            st.page_link("pages/questionnaire_form.py", label="Fragebogen öffnen", icon=":material/edit_note:",
+                         query_params={"nr": str(assignment.ordered_product_id), "schritt": assignment.steps[0]}
+                         if assignment.steps else {"nr": str(assignment.ordered_product_id)})
+
+if actor.role == Role.KOMMUNE:
+    st.page_link("pages/master_data.py", label="Stammdaten der Kommune bearbeiten", icon=":material/domain:")
+
+if not rows:
+    st.info("Noch keine bestellten Produkte." + (" Produkte wählen Sie im OAA-Katalog aus."
+                                                 if actor.role == Role.KOMMUNE else ""))
+    st.stop()
+
+waiting = [r for r in rows if r.editable]
+done = [r for r in rows if not r.editable]
+st.subheader(f"Offen ({len(waiting)})" if actor.role == Role.KOMMUNE else "Alle Fragebögen")
+
+
+def _row(row: QuestionnaireRow) -> None:
+    name_col, state_col, when_col, link_col = st.columns([3, 2, 2, 2])
+    title = md(row.product_name)
+    if actor.role != Role.KOMMUNE:
+        title += f"  \n{md(row.municipality_name)}"
+    name_col.markdown(f"**{title}**" if actor.role == Role.KOMMUNE else title)
+    state_col.markdown(f":blue-badge[{row.state_name}]")
+    when = (f"eingereicht {fmt_datetime(row.submitted_at)}" if row.submitted_at and not row.editable
+            else f"zuletzt {fmt_datetime(row.updated_at)}" if row.updated_at else "noch nicht begonnen")
+    when_col.caption(when)
+    with link_col:
+        label = "Ausfüllen" if row.editable and actor.role == Role.KOMMUNE else "Ansehen"
+        if row.questionnaire_id is None and actor.role != Role.KOMMUNE:
+            st.caption("–")
+        else:
+            st.page_link("pages/questionnaire_form.py", label=label, icon=":material/edit_note:",
+                         query_params={"nr": str(row.ordered_product_id)})
+
+
+for row in waiting if actor.role == Role.KOMMUNE else rows:
+    _row(row)
+if actor.role == Role.KOMMUNE and done:
+    st.subheader(f"Eingereicht und weiter ({len(done)})")
+    for row in done:
+        _row(row)

@@ -1,0 +1,72 @@
+"""AppTest: Stammdaten — saved once, errors at the field, and the offer to update drafts; the questionnaire overview."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from models import Questionnaire
+from questionnaire.drafts import open_questionnaire
+from questionnaire.store import load_answers
+from questionnaire.team import invite_to_questionnaires
+from tests.apptest_helpers import all_text, app_like_server, click, field_message, open_page, run  # noqa: F401
+from tests.builders import actor_of, make_municipality, make_user
+from tests.questionnaire_builders import order_product
+
+
+def test_master_data_is_saved_and_a_wrong_address_changes_nothing(engine, session):
+    town = make_municipality(session)
+    anna = make_user(session, municipality=town, can_manage_team=True)
+    at = open_page(engine, "master_data", user=anna)
+    run(at, at.text_input(key="q_md_benachrichtigung.email").input("antraege(at)stadt"))
+    click(at, "Stammdaten speichern")
+    assert "gültige E-Mail-Adresse" in (field_message(at, "q_md_benachrichtigung.email") or "")
+    assert "Es wurde nichts gespeichert" in all_text(at)
+    run(at, at.text_input(key="q_md_benachrichtigung.email").input("antraege@stadt.example"))
+    click(at, "Stammdaten speichern")
+    assert "Stammdaten gespeichert (1 Angaben geändert)." in all_text(at)
+
+
+def test_changed_master_data_is_offered_to_drafts_and_taken_over_on_request(engine, session):
+    town = make_municipality(session)
+    anna = make_user(session, municipality=town, can_manage_team=True)
+    ordered = order_product(session, town, "meldebescheinigung")
+    questionnaire_id = open_questionnaire(session, actor=actor_of(anna), ordered_product_id=ordered.id)
+    session.commit()
+    at = open_page(engine, "master_data", user=anna)
+    run(at, at.text_input(key="q_md_kontakte.abteilung").input("Bürgerbüro Nord"))
+    click(at, "Stammdaten speichern")
+    text = all_text(at)
+    assert "Diese Fragebögen sind noch nicht eingereicht" in text
+    assert [c.label for c in at.checkbox if c.key and c.key.startswith("md_apply_")] == [
+        "Meldebescheinigung – Zuständige Abteilung für Fragen zur Antragstellung"]
+    click(at, "In ausgewählte Fragebögen übernehmen")
+    assert "Stammdaten in 1 Fragebögen übernommen." in all_text(at)
+    stored = session.exec(select(Questionnaire.answers).where(Questionnaire.id == questionnaire_id)).one()
+    session.commit()
+    assert load_answers(stored)["kontakte.abteilung"] == "Bürgerbüro Nord"
+
+
+def test_overview_lists_the_products_and_the_colleagues_requests(engine, session):
+    town = make_municipality(session)
+    anna = make_user(session, municipality=town, can_manage_team=True)
+    tom = make_user(session, municipality=town)
+    ordered = order_product(session, town, "meldebescheinigung")
+    order_product(session, town, "melderegisterauskunft")
+    actor = actor_of(anna)
+    questionnaire_id = open_questionnaire(session, actor=actor, ordered_product_id=ordered.id)
+    invite_to_questionnaires(session, actor=actor, questionnaire_ids=[questionnaire_id], email=tom.email,
+                             steps=["daten"], note="Bitte das Transferverzeichnis eintragen.")
+    session.commit()
+    text = all_text(open_page(engine, "questionnaires", user=anna))
+    assert "Meldebescheinigung" in text and "Melderegisterauskunft" in text and "noch nicht begonnen" in text
+    text = all_text(open_page(engine, "questionnaires", user=tom))
+    assert "Ihre Aufgaben" in text and "Bereitstellung der Antragsdaten" in text and anna.full_name in text
+
+
+def test_overview_shows_nothing_of_other_municipalities(engine, session):
+    town = make_municipality(session)
+    order_product(session, town, "meldebescheinigung")
+    stranger = make_user(session, can_manage_team=True)
+    at = open_page(engine, "questionnaires", user=stranger)
+    assert "Noch keine bestellten Produkte." in all_text(at)
+    assert "Meldebescheinigung" not in all_text(at)
