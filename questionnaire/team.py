@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from accounts.access import require_current, require_role
 from accounts.actor import Actor
+from accounts.hashing import digest
 from accounts.team import create_invited_colleague, invitation_valid_until
 from accounts.validation import normalise_email
 from audit.log import record
+from core.clock import utcnow
+from core.config import get_settings
 from core.errors import FieldErrors, PermissionDenied
 from lifecycle.machine import EDITABLE
 from models import CatalogProduct, Municipality, OrderedProduct, Questionnaire, QuestionnaireAssignment, Role, User, UserStatus
@@ -29,7 +33,7 @@ class Invited:
 
     user_id: int
     new_account: bool
-    invitation_token: str | None  # the new account's link secret (sent by mail; shown in demo mode)
+    invitation_token: str | None  # link secret for an account without password (sent by mail; demo mode shows it)
 
 
 def invite_to_questionnaires(
@@ -68,6 +72,11 @@ def invite_to_questionnaires(
         raise FieldErrors({"email": "Das Konto dieser Person ist nicht aktiv. Bitte wenden Sie sich an KISA."})
     else:
         user = existing
+        if user.status == UserStatus.INVITED:  # no password yet: a fresh link (the older one stops working)
+            token = secrets.token_urlsafe(24)
+            user.invitation_token_hash = digest(token)
+            user.invitation_expires_at = utcnow() + timedelta(days=get_settings().invitation_valid_days)
+            session.add(user)
     assert user.id is not None
     items = []
     for questionnaire in questionnaires:
@@ -93,7 +102,7 @@ def invite_to_questionnaires(
            details=f"{user.full_name} um Mitarbeit gebeten: {len(items)} Fragebogen/Fragebögen, "
                    f"Schritte: {', '.join(STEP_TITLES[s] for s in steps)}.")
     session.flush()
-    return Invited(user.id, token is not None, token)
+    return Invited(user.id, existing is None, token)
 
 
 @dataclass(frozen=True)
