@@ -203,7 +203,7 @@ with body_col:
             st.write("Nach dem Einreichen sind die Angaben schreibgeschützt, bis KISA eine Rückfrage stellt. "
                      "KISA beginnt dann mit der Prüfung und Einrichtung.")
             st.button("Ja, verbindlich einreichen", type="primary", on_click=_submit, key=f"fb_submit_{qid}")
-            show_answers(view, names, go_to=go_to)
+        show_answers(view, names, go_to=go_to)
     else:
         step = next(s for s in view.steps if s.key == current)
         st.subheader(step.title)

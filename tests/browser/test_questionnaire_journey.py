@@ -1,0 +1,69 @@
+"""The questionnaire in a real browser: a demo coordinator fills the open points and submits; answers are kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from demo.personas import DEMO_PASSWORD, persona
+from tests.browser.test_journeys import log_in
+
+pytestmark = pytest.mark.browser
+PRODUCT = "Einfache Melderegisterauskunft"
+
+
+def _step(page: Page, title: str) -> None:
+    page.get_by_test_id("stRadio").get_by_text(title).click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.get_by_role("option", name=option).click()
+
+
+def test_demo_coordinator_fills_the_open_points_and_submits_the_questionnaire(page: Page, app_url: str):
+    anna = persona("koordination")
+    log_in(page, app_url, anna.email, DEMO_PASSWORD)
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Fragebögen").click()
+    row = page.get_by_test_id("stHorizontalBlock").filter(has_text=PRODUCT)
+    row.get_by_role("link", name="Ausfüllen").click()
+    expect(page.get_by_role("heading", name=PRODUCT)).to_be_visible()
+    # Pre-filled from Musterstadt's master data (sample data).
+    expect(page.get_by_label("Fachliche:r Ansprechpartner:in – Name *")).to_have_value("Anna Beispiel")
+
+    _step(page, "Test im Wartungsmodus")
+    page.get_by_text("Alle Testpersonen haben ein Servicekonto").click()
+    expect(page.get_by_test_id("stRadio").get_by_text(re.compile(r"Test im Wartungsmodus ✓"))).to_be_visible()
+
+    _step(page, "Bereitstellung der Antragsdaten")
+    _choose(page, "Bereitstellung der Antragsdaten", "Transferverzeichnis (KDN)")
+    expect(page.get_by_test_id("stRadio").get_by_text(re.compile(r"Bereitstellung der Antragsdaten ✓"))).to_be_visible()
+
+    _step(page, "Amt24-Leistungsseite")
+    _choose(page, "Pflege der Leistungsseite", "Die Kommune pflegt die Leistungsseite selbst im Amt24-Admincenter.")
+    expect(page.get_by_test_id("stRadio").get_by_text(re.compile(r"Amt24-Leistungsseite ✓"))).to_be_visible()
+
+    _step(page, "Servicekonto-Nachricht")
+    page.get_by_label("Ergänzender Text in der Servicekonto-Nachricht (optional)").fill(
+        "Bitte halten Sie Ihren Personalausweis bereit. (Beispieltext)")
+    page.get_by_role("heading", name="Servicekonto-Nachricht").click()  # leave the field: saved and previewed
+    expect(page.get_by_test_id("stText").filter(has_text="Bitte halten Sie Ihren Personalausweis bereit.")).to_be_visible()
+
+    _step(page, "Datenschutz und Informationssicherheit")
+    for text in ("Das Verzeichnis der Verarbeitungstätigkeiten", "Nur berechtigte Beschäftigte",
+                 "Eingegangene Antragsdaten werden"):
+        page.get_by_text(text).click()
+    expect(page.get_by_test_id("stRadio").get_by_text(re.compile(r"Datenschutz und Informationssicherheit ✓")))\
+        .to_be_visible()
+
+    page.reload()  # nothing typed is lost: every answer was saved when its field was left
+    _step(page, "Prüfen und absenden")
+    expect(page.get_by_text("Alle Pflichtangaben sind vollständig")).to_be_visible()
+    expect(page.get_by_text("Bitte halten Sie Ihren Personalausweis bereit.").first).to_be_visible()
+    page.get_by_role("button", name="Fragebogen einreichen …").click()
+    page.get_by_role("button", name="Ja, verbindlich einreichen").click()
+    expect(page.get_by_text("Eingereicht (Fassung 1)")).to_be_visible()
+    expect(page.get_by_text("Die Angaben sind schreibgeschützt")).to_be_visible()
