@@ -25,6 +25,8 @@ st.title("Einladung annehmen")
 if st.session_state.get("inv_done"):
     st.success("Ihr Konto ist aktiv. Sie können sich jetzt mit Ihrer E-Mail-Adresse und Ihrem Passwort anmelden.")
     st.page_link("pages/login.py", label="Zur Anmeldung", icon=":material/login:")
+    st.page_link("pages/questionnaires.py", label="Anmelden und Ihre Aufgaben im Fragebogen ansehen",
+                 icon=":material/checklist:")
     st.stop()
 
 token = st.query_params.get("token", "")

@@ -11,7 +11,7 @@ from questionnaire.master import MASTER_STEPS, StaleMasterData, apply_master, re
 from web.cached import gemeinden
 from web.guard import require_actor
 from web.questions import load_widgets, read_widget, render_question
-from web.text import fmt_datetime, md
+from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE)
 state = st.session_state
@@ -69,10 +69,10 @@ def _apply() -> None:
 
 saved_count = state.pop("md_saved", None)
 if saved_count is not None:
-    st.success(f"Stammdaten gespeichert ({saved_count} Angaben geändert).", icon=":material/task_alt:")
+    st.success(f"Stammdaten gespeichert ({count(saved_count, 'Angabe', 'Angaben')} geändert).", icon=":material/task_alt:")
 applied = state.pop("md_applied", None)
 if applied is not None:
-    st.success(f"Stammdaten in {applied} Fragebögen übernommen.", icon=":material/task_alt:")
+    st.success(f"Stammdaten in {count(applied, 'Fragebogen', 'Fragebögen')} übernommen.", icon=":material/task_alt:")
 if state.get("md_apply_problem"):
     st.error(state.pop("md_apply_problem"))
 

@@ -7,9 +7,11 @@ import streamlit as st
 from accounts.approval import latest_decision
 from core.db import session_scope
 from journey.steps import STEPS
-from models import UserStatus
+from models import Role, UserStatus
+from questionnaire.drafts import list_questionnaires
+from questionnaire.team import my_assignments
 from web.state import current_actor
-from web.text import md
+from web.text import count, md
 
 actor = current_actor()
 if actor is not None and actor.status == UserStatus.PENDING:
@@ -43,6 +45,19 @@ if actor is None:
         st.page_link("pages/register.py", label="Kommune registrieren", icon=":material/how_to_reg:")
 elif actor.status == UserStatus.ACTIVE:
     st.markdown(f"Willkommen, **{md(actor.full_name)}**.")
+    if actor.role == Role.KOMMUNE:
+        with session_scope() as session:
+            waiting = [r for r in list_questionnaires(session, actor=actor) if r.editable]
+            requests = [a for a in my_assignments(session, actor=actor) if a.state_open]
+        if waiting or requests:
+            with st.container(border=True):
+                st.markdown("**Ihre nächsten Schritte**")
+                if requests:
+                    st.markdown(f"- Kolleg:innen bitten Sie um Angaben in {count(len(requests), 'Fragebogen', 'Fragebögen')}.")
+                if waiting:
+                    st.markdown(f"- {count(len(waiting), 'Konfigurationsfragebogen ist', 'Konfigurationsfragebögen sind')} "
+                                "noch nicht eingereicht.")
+                st.page_link("pages/questionnaires.py", label="Zu den Fragebögen", icon=":material/checklist:")
 
 for step in STEPS:
     with st.container(border=True):

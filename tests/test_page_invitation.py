@@ -40,7 +40,7 @@ def test_link_from_the_invitation_activates_the_account(engine, session):
     assert texts(at, "success") == [
         "Ihr Konto ist aktiv. Sie können sich jetzt mit Ihrer E-Mail-Adresse und Ihrem Passwort anmelden."
     ]
-    assert [p.proto.page for p in at.page_link] == ["anmelden"]
+    assert [p.proto.page for p in at.page_link] == ["anmelden", "frageboegen"]
     [user] = load(engine, User, User.id == invitation.user_id)
     assert user.status == UserStatus.ACTIVE and user.invitation_token_hash is None
     with session_scope() as s:

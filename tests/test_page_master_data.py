@@ -23,7 +23,7 @@ def test_master_data_is_saved_and_a_wrong_address_changes_nothing(engine, sessio
     assert "Es wurde nichts gespeichert" in all_text(at)
     run(at, at.text_input(key="q_md_benachrichtigung.email").input("antraege@stadt.example"))
     click(at, "Stammdaten speichern")
-    assert "Stammdaten gespeichert (1 Angaben geändert)." in all_text(at)
+    assert "Stammdaten gespeichert (1 Angabe geändert)." in all_text(at)
 
 
 def test_changed_master_data_is_offered_to_drafts_and_taken_over_on_request(engine, session):
@@ -40,7 +40,7 @@ def test_changed_master_data_is_offered_to_drafts_and_taken_over_on_request(engi
     assert [c.label for c in at.checkbox if c.key and c.key.startswith("md_apply_")] == [
         "Meldebescheinigung – Zuständige Abteilung für Fragen zur Antragstellung"]
     click(at, "In ausgewählte Fragebögen übernehmen")
-    assert "Stammdaten in 1 Fragebögen übernommen." in all_text(at)
+    assert "Stammdaten in 1 Fragebogen übernommen." in all_text(at)
     stored = session.exec(select(Questionnaire.answers).where(Questionnaire.id == questionnaire_id)).one()
     session.commit()
     assert load_answers(stored)["kontakte.abteilung"] == "Bürgerbüro Nord"

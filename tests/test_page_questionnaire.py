@@ -150,3 +150,45 @@ def test_kisa_sees_the_municipalitys_answers_read_only(engine, session):
     at = open_page(engine, "questionnaire_form", user=kisa, query={"nr": str(ordered.id)})
     assert "Bürgerbüro Musterau" in all_text(at)
     assert not at.text_input and not at.radio
+
+
+def test_answers_are_copied_to_other_products_after_confirmation(engine, session):
+    town, anna, ordered = _setup(session)
+    other = order_product(session, town, "melderegisterauskunft")
+    actor = actor_of(anna)
+    questionnaire_id = open_questionnaire(session, actor=actor, ordered_product_id=ordered.id)
+    save_step(session, actor=actor, questionnaire_id=questionnaire_id, step_key="benachrichtigung",
+              raw={"benachrichtigung.email": "antraege@musterau.example"}, base_version=1)
+    session.commit()
+    at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(ordered.id)})
+    run(at, at.multiselect(key=f"cp_targets_{questionnaire_id}").select(other.id))
+    click(at, "Ja, kopieren")
+    assert "Angaben in 1 Fragebogen übernommen" in all_text(at)
+    assert _answers(session, other.id)["benachrichtigung.email"] == "antraege@musterau.example"
+
+
+def test_coordinator_asks_a_new_colleague_for_help_and_a_mail_goes_out(engine, session):
+    from models import OutboxMail, User
+
+    _town, anna, ordered = _setup(session)
+    at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(ordered.id)})
+    questionnaire_id = session.exec(select(Questionnaire.id).where(Questionnaire.ordered_product_id == ordered.id)).one()
+    session.commit()
+    prefix = f"iv_{questionnaire_id}"
+    at.text_input(key=f"{prefix}_email").input("it-leitung@musterau.example")
+    at.text_input(key=f"{prefix}_name").input("Ina Technik")
+    at.selectbox(key=f"{prefix}_position").select_index(0)
+    at.multiselect(key=f"{prefix}_steps").select("daten")
+    click(at, "Einladung senden")
+    assert "ein neues Konto wurde angelegt" in all_text(at)
+    invited = session.exec(select(User).where(User.email == "it-leitung@musterau.example")).one()
+    mail = session.exec(select(OutboxMail).where(OutboxMail.to_address == invited.email)).one()
+    session.commit()
+    assert invited.municipality_id == anna.municipality_id
+    assert f"fragebogen?nr={ordered.id}&schritt=daten" in mail.text_body and "einladung?token=" in mail.text_body
+
+
+def test_start_page_points_to_open_questionnaires(engine, session):
+    _town, anna, _ordered = _setup(session)
+    text = all_text(open_page(engine, user=anna))
+    assert "Ihre nächsten Schritte" in text and "1 Konfigurationsfragebogen ist noch nicht eingereicht." in text

@@ -14,7 +14,7 @@ from questionnaire.drafts import QuestionnaireView, open_questionnaire
 from questionnaire.master import adopt_as_master
 from questionnaire.team import invite_to_questionnaires
 from web.forms import field_error
-from web.text import md
+from web.text import count, md
 
 
 def copy_panel(actor: Actor, view: QuestionnaireView) -> None:
@@ -35,7 +35,8 @@ def copy_panel(actor: Actor, view: QuestionnaireView) -> None:
         steps = st.multiselect("Diese Schritte", step_options, default=[s for s in step_options if s != "produkt"],
                                format_func=lambda key: STEP_TITLES.get(key, key), key=f"cp_steps_{view.id}")
         with st.popover("Angaben kopieren …", icon=":material/content_copy:", disabled=not chosen or not steps):
-            st.write(f"Die Angaben der gewählten Schritte ersetzen die Angaben in {len(chosen)} Fragebögen. "
+            st.write("Die Angaben der gewählten Schritte ersetzen die Angaben in "
+                     f"{count(len(chosen), 'Fragebogen', 'Fragebögen')}. "
                      "Wer was geändert hat, bleibt im Verlauf erhalten.")
             st.button("Ja, kopieren", type="primary", key=f"cp_go_{view.id}", on_click=_copy,
                       args=(actor, view.id, chosen, steps))
@@ -59,7 +60,8 @@ def _copy(actor: Actor, questionnaire_id: int, targets: list[int], steps: list[s
         return
     changed = sum(report.copied.values())
     st.session_state[f"cp_report_{questionnaire_id}"] = (
-        f"Angaben in {len(report.copied)} Fragebögen übernommen ({changed} Antworten geändert).")
+        f"Angaben in {count(len(report.copied), 'Fragebogen', 'Fragebögen')} übernommen "
+        f"({count(changed, 'Antwort', 'Antworten')} geändert).")
     st.session_state[f"cp_skipped_{questionnaire_id}"] = [
         f"{product}: „{label}“ nicht übernommen – {reason}" for product, label, reason in report.skipped]
 
@@ -78,9 +80,10 @@ def adopt_panel(actor: Actor, view: QuestionnaireView) -> None:
             except DomainError as exc:
                 st.error(str(exc))
             else:
-                st.success(f"Stammdaten gespeichert ({len(saved.changed_keys)} Angaben geändert).")
+                st.success(f"Stammdaten gespeichert ({count(len(saved.changed_keys), 'Angabe', 'Angaben')} geändert).")
                 if saved.drafts:
-                    st.info(f"{len(saved.drafts)} weitere Fragebögen enthalten andere Angaben. Auf der Seite "
+                    st.info(f"{count(len(saved.drafts), 'weiterer Fragebogen enthält', 'weitere Fragebögen enthalten')} "
+                            "andere Angaben. Auf der Seite "
                             "„Stammdaten“ können Sie diese übernehmen.")
 
 

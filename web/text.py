@@ -26,3 +26,8 @@ _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~:$"
 def md(text: str) -> str:
     """Escape user text for st.markdown/st.caption: no links, images, emphasis or HTML can come from it."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def count(number: int, singular: str, plural: str) -> str:
+    """Return e.g. ``1 Fragebogen`` or ``3 Fragebögen``."""
+    return f"{number} {singular if number == 1 else plural}"
