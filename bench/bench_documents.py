@@ -1,6 +1,6 @@
-"""Benchmark rendering the contract PDF with 150 positions.
+"""Benchmark rendering the contract PDF with 150 positions and the configuration PDF of a long questionnaire.
 
-Run: `.venv/bin/python bench/bench_documents.py [--positions 150] [--repeat 7]`.
+Run: `.venv/bin/python bench/bench_documents.py [--positions 150] [--sections 10] [--repeat 7]`.
 Prints the median and other figures as a table and JSON; asserts nothing.
 """
 
@@ -12,6 +12,7 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,38 +21,44 @@ sys.path.insert(0, str(ROOT))
 from pypdf import PdfReader  # noqa: E402
 
 from documents import render_contract  # noqa: E402
+from documents.configuration import render_configuration, sample_configuration  # noqa: E402
 from documents.sample import sample_contract  # noqa: E402
+
+
+def measure(render: Callable[[], bytes], repeat: int) -> dict[str, float | int]:
+    """Render once to warm up, then ``repeat`` times; return pages, size and timings in ms."""
+    pdf = render()  # warm up: imports, font cmap cache
+    timings: list[float] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        pdf = render()
+        timings.append((time.perf_counter() - start) * 1000)
+    return {
+        "pages": len(PdfReader(io.BytesIO(pdf)).pages),
+        "bytes": len(pdf),
+        "median_ms": round(statistics.median(timings), 1),
+        "min_ms": round(min(timings), 1),
+        "max_ms": round(max(timings), 1),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--positions", type=int, default=150)
+    parser.add_argument("--sections", type=int, default=10, help="extra sections of 12 long answers in the configuration")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    data = sample_contract(args.positions)
-    render_contract(data)  # warm up: imports, font cmap cache
-    timings: list[float] = []
-    size = 0
-    for _ in range(args.repeat):
-        start = time.perf_counter()
-        pdf = render_contract(data)
-        timings.append((time.perf_counter() - start) * 1000)
-        size = len(pdf)
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    result = {
-        "positions": args.positions,
-        "pages": pages,
-        "bytes": size,
-        "repeat": args.repeat,
-        "median_ms": round(statistics.median(timings), 1),
-        "min_ms": round(min(timings), 1),
-        "max_ms": round(max(timings), 1),
+    contract = sample_contract(args.positions)
+    configuration = sample_configuration(args.sections)
+    results = {
+        f"contract ({args.positions} positions)": measure(lambda: render_contract(contract), args.repeat),
+        f"configuration (+{args.sections} sections)": measure(lambda: render_configuration(configuration), args.repeat),
     }
-    print(f"{'positions':>10} {'pages':>6} {'KiB':>7} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
-    print(f"{args.positions:>10} {pages:>6} {size / 1024:>7.1f} {result['median_ms']:>10} {result['min_ms']:>8} "
-          f"{result['max_ms']:>8}")
-    print(json.dumps(result))
+    print(f"{'document':<32} {'pages':>6} {'KiB':>7} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
+    for name, r in results.items():
+        print(f"{name:<32} {r['pages']:>6} {r['bytes'] / 1024:>7.1f} {r['median_ms']:>10} {r['min_ms']:>8} {r['max_ms']:>8}")
+    print(json.dumps({"repeat": args.repeat, "positions": args.positions, "sections": args.sections, "results": results}))
 
 
 if __name__ == "__main__":

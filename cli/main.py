@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from enum import StrEnum
 
 import typer
 
@@ -17,12 +18,14 @@ demo_app = typer.Typer(help="Demodaten (Beispieldaten)", no_args_is_help=True)
 ref_app = typer.Typer(help="Referenzdaten (Gemeindeverzeichnis)", no_args_is_help=True)
 catalog_app = typer.Typer(help="OAA-Katalog", no_args_is_help=True)
 outbox_app = typer.Typer(help="Postausgang (E-Mail-Versand)", no_args_is_help=True)
+config_app = typer.Typer(help="Konfigurationen (Fragebögen) für KISA", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(demo_app, name="demo")
 app.add_typer(ref_app, name="reference")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(config_app, name="config")
 
 
 @db_app.command("upgrade")
@@ -222,6 +225,52 @@ def outbox_send() -> None:
         return
     report = deliver_due(get_engine(), transport=transport)
     typer.echo(report.summary())
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    PDF = "pdf"
+    BOTH = "both"
+
+
+@config_app.command("export")
+def config_export(
+    municipality: str = typer.Option("", "--municipality", help="nur diese Kommune (AGS, 8 Ziffern)"),
+    product: str = typer.Option("", "--product", help="nur dieses Produkt (Produkt-ID, z. B. meldebescheinigung)"),
+    out: str = typer.Option(".", "--out", help="Zielordner (wird angelegt)"),
+    fmt: ExportFormat = typer.Option(ExportFormat.BOTH, "--format", help="json, pdf oder both"),
+    schema: bool = typer.Option(False, "--schema", help="nur das JSON-Schema des Exports ausgeben"),
+) -> None:
+    """Write the configurations (latest submission, else the draft) as <AGS>_<product-id>.json/.pdf for KISA."""
+    import re
+    from pathlib import Path
+
+    from core.db import session_scope
+    from questionnaire.export import export_files, find_questionnaires, operator_actor, schema_text
+
+    if schema:
+        typer.echo(schema_text())
+        return
+    if municipality and not re.fullmatch(r"\d{8}", municipality):
+        typer.echo(f"„{municipality[:20]}“ ist kein Amtlicher Gemeindeschlüssel (8 Ziffern).", err=True)
+        raise typer.Exit(2)
+    formats = ("json", "pdf") if fmt == ExportFormat.BOTH else (fmt.value,)
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    actor = operator_actor()
+    with session_scope() as session:
+        ids = find_questionnaires(session, actor=actor, municipality_ags=municipality or None, product_id=product or None)
+        if not ids:
+            filters = ", ".join(f for f in (f"Kommune {municipality}" if municipality else "",
+                                            f"Produkt {product}" if product else "") if f)
+            typer.echo(f"Keine Konfiguration gefunden{f' ({filters})' if filters else ''}.", err=True)
+            raise typer.Exit(1)
+        files = export_files(session, actor=actor, questionnaire_ids=ids, formats=formats, with_ags=True)
+    for name, content in files.items():
+        (target / name).write_bytes(content)
+    noun = "Konfiguration" if len(ids) == 1 else "Konfigurationen"
+    count = f"{len(files)} Datei" if len(files) == 1 else f"{len(files)} Dateien"
+    typer.echo(f"{len(ids)} {noun} exportiert nach {target.resolve()} ({count}).")
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m cli.main`
