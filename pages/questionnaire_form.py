@@ -11,6 +11,7 @@ from questionnaire.checks import is_required
 from questionnaire.definition import REVIEW_STEP, STEP_TITLES, Question, step_of
 from questionnaire.display import answer_lines
 from questionnaire.drafts import list_questionnaires, open_questionnaire, read_questionnaire, save_step
+from questionnaire.export import configuration_pdf, export_json
 from questionnaire.store import EditConflict
 from questionnaire.submission import ChangedMeanwhile, Incomplete, list_submissions, submit
 from web.cached import gemeinden
@@ -138,11 +139,31 @@ answered = view.progress
 st.progress(answered, text=f"{round(answered * 100)} % der Pflichtangaben beantwortet")
 
 
+def _downloads() -> None:
+    """Offer the configuration PDF and the JSON export (the latest submission, else the draft)."""
+    pdf_col, json_col = st.columns(2)
+    stem = f"Konfiguration_{view.municipality_ags}_{view.product.id}"
+
+    def pdf() -> bytes:
+        with session_scope() as session:
+            return configuration_pdf(session, actor=actor, questionnaire_id=qid)
+
+    def data() -> str:
+        with session_scope() as session:
+            return export_json(session, actor=actor, questionnaire_id=qid)
+
+    pdf_col.download_button("Konfiguration als PDF", data=pdf, file_name=f"{stem}.pdf", mime="application/pdf",
+                            icon=":material/picture_as_pdf:", key=f"fb_pdf_{qid}")
+    json_col.download_button("Export für KISA (JSON)", data=data, file_name=f"{stem}.json", mime="application/json",
+                             icon=":material/data_object:", key=f"fb_json_{qid}")
+
+
 # ---- read-only: submitted, or KISA looking at it -------------------------------------------------------------------
 if not view.editable:
     if actor.role == Role.KOMMUNE:
         st.info(f"Eingereicht am {fmt_datetime(view.submitted_at)}. Die Angaben sind schreibgeschützt, bis KISA "
                 "eine Rückfrage stellt.", icon=":material/lock:")
+    _downloads()
     with session_scope() as session:
         history = list_submissions(session, actor=actor, questionnaire_id=qid)
     if history:
@@ -203,6 +224,7 @@ with body_col:
             st.write("Nach dem Einreichen sind die Angaben schreibgeschützt, bis KISA eine Rückfrage stellt. "
                      "KISA beginnt dann mit der Prüfung und Einrichtung.")
             st.button("Ja, verbindlich einreichen", type="primary", on_click=_submit, key=f"fb_submit_{qid}")
+        _downloads()
         show_answers(view, names, go_to=go_to)
     else:
         step = next(s for s in view.steps if s.key == current)

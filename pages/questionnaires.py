@@ -7,9 +7,10 @@ import streamlit as st
 from core.db import session_scope
 from models import Role
 from questionnaire.drafts import QuestionnaireRow, list_questionnaires
+from questionnaire.export import export_zip
 from questionnaire.team import my_assignments
 from web.guard import require_actor
-from web.text import fmt_datetime, md
+from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 st.title("Konfigurationsfragebögen")
@@ -40,6 +41,24 @@ if not rows:
     st.info("Noch keine bestellten Produkte." + (" Produkte wählen Sie im OAA-Katalog aus."
                                                  if actor.role == Role.KOMMUNE else ""))
     st.stop()
+
+if actor.role != Role.KOMMUNE:
+    municipalities = sorted({r.municipality_name for r in rows})
+    chosen = st.selectbox("Kommune", municipalities, index=None, placeholder="Alle Kommunen", key="qs_municipality")
+    if chosen:
+        rows = [r for r in rows if r.municipality_name == chosen]
+
+begun = [r.questionnaire_id for r in rows if r.questionnaire_id is not None]
+if begun:
+
+    def _bundle() -> bytes:
+        with session_scope() as session:
+            return export_zip(session, actor=actor, questionnaire_ids=begun)
+
+    st.download_button(f"{count(len(begun), 'Konfiguration', 'Konfigurationen')} herunterladen (ZIP mit PDF und JSON)",
+                       data=_bundle, file_name="Konfigurationen.zip", mime="application/zip",
+                       icon=":material/folder_zip:", key="qs_zip",
+                       help="Je Produkt die eingereichte Fassung, sonst der aktuelle Entwurf.")
 
 waiting = [r for r in rows if r.editable]
 done = [r for r in rows if not r.editable]

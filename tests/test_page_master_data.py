@@ -70,3 +70,14 @@ def test_overview_shows_nothing_of_other_municipalities(engine, session):
     at = open_page(engine, "questionnaires", user=stranger)
     assert "Noch keine bestellten Produkte." in all_text(at)
     assert "Meldebescheinigung" not in all_text(at)
+
+
+def test_overview_offers_all_begun_questionnaires_as_one_zip(engine, session):
+    town = make_municipality(session)
+    anna = make_user(session, municipality=town, can_manage_team=True)
+    first = order_product(session, town, "meldebescheinigung")
+    order_product(session, town, "melderegisterauskunft")
+    open_questionnaire(session, actor=actor_of(anna), ordered_product_id=first.id)
+    session.commit()
+    at = open_page(engine, "questionnaires", user=anna)
+    assert [b.label for b in at.get("download_button")] == ["1 Konfiguration herunterladen (ZIP mit PDF und JSON)"]

@@ -192,3 +192,9 @@ def test_start_page_points_to_open_questionnaires(engine, session):
     _town, anna, _ordered = _setup(session)
     text = all_text(open_page(engine, user=anna))
     assert "Ihre nächsten Schritte" in text and "1 Konfigurationsfragebogen ist noch nicht eingereicht." in text
+
+
+def test_review_and_read_only_pages_offer_the_pdf_and_the_json_export(engine, session):
+    _town, anna, ordered = _setup(session)
+    at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(ordered.id), "schritt": "pruefen"})
+    assert [b.label for b in at.get("download_button")] == ["Konfiguration als PDF", "Export für KISA (JSON)"]
