@@ -94,12 +94,14 @@ class ConfigurationData(BaseModel):
 
 
 def answer_lines(answer: ConfigurationAnswer, gemeinde_names: dict[str, str] | None = None) -> list[str]:
-    """Return an answer as printable lines: Ja/Nein, euros, one line per person or municipality, ``—`` if empty."""
+    """Return an answer as printable lines: Ja/Nein (confirmations: bestätigt), euros, a line per person, ``—`` if empty."""
     value = answer.value
     if value is None or value == "" or value == []:
         return [EMPTY]
     kind = answer.kind
-    if isinstance(value, bool):
+    if isinstance(value, bool):  # the same words as the review page (questionnaire.display)
+        if kind == "bestaetigung":
+            return ["bestätigt" if value else "nicht bestätigt"]
         return ["Ja" if value else "Nein"]
     if kind == "betrag" and isinstance(value, int):
         return [euro(value)]

@@ -51,7 +51,7 @@ def test_title_overview_labels_and_answers_are_printed():
         f"Abteilung – Telefon {EMPTY}",
         "Testpersonen Tina Test, tina.test@musterstadt.example, +49 351 12345678 "
         "Jürgen Groß, juergen.gross@musterstadt.example",
-        "Alle Testpersonen haben ein Servicekonto auf Amt24. Ja",
+        "Alle Testpersonen haben ein Servicekonto auf Amt24. bestätigt",
         "Die Kommune ist an das KDN angebunden. Nein",
         r"Transferverzeichnis (Pfad im KDN) \\kdn-fs01\transfer\oaa",
         "Bitte neu einrichten. Ansprechpartner bei Lecos ist informiert.",
@@ -82,7 +82,7 @@ def test_answer_lines_format_each_kind():
     def lines(kind: str, value: object) -> list[str]:
         return answer_lines(ConfigurationAnswer(key="k", label="L", kind=kind, value=value), {"14627210": "Radebeul"})
 
-    assert lines("ja_nein", True) == ["Ja"] and lines("bestaetigung", False) == ["Nein"]
+    assert lines("ja_nein", True) == ["Ja"] and lines("bestaetigung", False) == ["nicht bestätigt"]
     assert lines("betrag", 123456) == ["1.234,56\u00a0€"] and lines("betrag", 0) == ["0,00\u00a0€"]
     assert lines("zahl", 14) == ["14"] and lines("zahl", 2.5) == ["2,5"]
     assert lines("telefon", "+493511234567") == ["+49 351 1234567"]
