@@ -19,7 +19,7 @@ def make_municipality(session: Session, *, ags: str | None = None, name: str | N
                       status: MunicipalityStatus = MunicipalityStatus.ACTIVE) -> Municipality:
     """Create a registered municipality (a tenant)."""
     n = next(_counter)
-    ags = ags or f"14998{n:03d}"
+    ags = ags or f"14998{n % 1000:03d}"  # 8 digits, however many builders the suite has called
     municipality = Municipality(ags=ags, name=name or f"Testgemeinde {n}", kreis="Testkreis",
                                 ars=derive_ars(ags), status=status, street="Rathausplatz 1", postal_code="01067",
                                 city="Teststadt")

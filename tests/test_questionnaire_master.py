@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlmodel import select
 
+from core.db import session_scope
 from core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
 from models import AuditEvent, MasterData, QuestionnaireEdit
 from questionnaire.drafts import read_questionnaire, save_step
@@ -22,6 +26,7 @@ from tests.questionnaire_world import fill_completely, make_world, opened
 
 NOTIFY = "benachrichtigung.email"
 DEPARTMENT = "kontakte.abteilung"
+THREADS = 5
 
 
 @pytest.fixture
@@ -189,3 +194,24 @@ def test_another_municipalitys_questionnaire_cannot_be_adopted(session, world):
     foreign = opened(session, world.other, world.other_ordered)
     with pytest.raises(NotFound):
         adopt_as_master(session, actor=world.coordinator, questionnaire_id=foreign)
+
+
+def test_concurrent_first_saves_of_master_data_let_exactly_one_win(engine, session, world):
+    actors = [world.coordinator, world.colleague]
+    barrier = threading.Barrier(THREADS)
+
+    def attempt(n: int) -> str:
+        barrier.wait()
+        try:
+            with session_scope(engine) as s:
+                save_master(s, actor=actors[n % 2], raw={DEPARTMENT: f"Abteilung {n}"}, base_version=0)
+        except StaleMasterData:
+            return "stale"
+        return "saved"
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = sorted(pool.map(attempt, range(THREADS)))
+    assert results == ["saved"] + ["stale"] * (THREADS - 1)
+    session.expire_all()
+    [row] = session.exec(select(MasterData)).all()
+    assert row.version == 1
