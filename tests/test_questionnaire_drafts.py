@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 
 from accounts.actor import Actor
 from core.db import session_scope
-from core.errors import DomainError, FieldErrors, NotFound
+from core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
 from lifecycle.machine import transition
-from models import AuditEvent, OrderedProduct, OrderedProductState, Questionnaire, QuestionnaireEdit, User
+from models import AuditEvent, OrderedProduct, OrderedProductState, Questionnaire, QuestionnaireEdit, User, UserStatus
 from questionnaire.drafts import list_questionnaires, open_questionnaire, read_questionnaire, save_step
 from questionnaire.master import save_master
 from questionnaire.store import EditConflict
@@ -178,6 +178,20 @@ def test_an_answer_can_be_emptied_again(session, world):
                    {"kontakte.abteilung_telefon": "0351 1234567"}, 1)
     save(session, world.coordinator, questionnaire_id, "kontakte", {"kontakte.abteilung_telefon": ""}, version)
     assert "kontakte.abteilung_telefon" not in answers_of(session, world.coordinator, questionnaire_id)
+
+
+
+def test_a_colleague_whose_account_was_disabled_meanwhile_cannot_save(session, world):
+    questionnaire_id = opened(session, world.coordinator, world.ordered["meldebescheinigung"])
+    user = session.get(User, world.colleague.user_id)
+    user.status = UserStatus.DISABLED
+    session.add(user)
+    session.commit()
+    with pytest.raises(PermissionDenied):  # the actor in the browser session still says "active"
+        save_step(session, actor=world.colleague, questionnaire_id=questionnaire_id, step_key="amt24",
+                  raw={"amt24.organisationseinheit": "Meldeamt"}, base_version=1)
+    session.rollback()
+    assert edits_of(session, questionnaire_id) == []
 
 
 # --- two colleagues at once (optimistic lock) --------------------------------------------------------------------
