@@ -44,6 +44,8 @@ check: lint typecheck test
 bench: $(STAMP)
 	$(BIN)/python bench/bench_accounts.py
 	$(BIN)/python bench/bench_catalog.py
+	$(BIN)/python bench/bench_documents.py
+	$(BIN)/python bench/bench_questionnaire.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
