@@ -27,18 +27,24 @@ class ValueProblem(ValueError):
     """A value is not acceptable; the message is German and shown at the field."""
 
 
+# Direction overrides and isolates can make stored text read differently from what it is (spoofing).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def clean_free_text(raw: str, *, multiline: bool) -> str:
-    """Keep what was typed; drop only control characters (NUL, escapes) that no one can see, trim the ends.
+    """Keep what was typed; drop only control characters (NUL, escapes) and direction overrides, trim the ends.
 
     A single-line answer gets a space for a line break (pasted text keeps its words apart); spaces such as
-    the no-break space are kept.
+    the no-break space are kept, and so are invisible joiners that names and emoji need (format characters).
     """
     allowed = {"\n", "\t"} if multiline else {"\t"}
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     if not multiline:
         text = text.replace("\n", " ")
     return "".join(
-        ch for ch in text if ch.isprintable() or ch in allowed or unicodedata.category(ch) == "Zs"
+        ch for ch in text
+        if ch in allowed
+        or (ch not in BIDI_CONTROLS and (ch.isprintable() or unicodedata.category(ch) in ("Zs", "Cf")))
     ).strip()
 
 
@@ -64,6 +70,8 @@ def _phone(raw: str) -> str:
     number, problem = normalise_phone(raw, required=False)
     if problem or number is None:
         raise ValueProblem(problem or "Bitte geben Sie eine gültige Telefonnummer an.")
+    if not number.startswith("+49"):
+        raise ValueProblem("Bitte geben Sie eine deutsche Telefonnummer an, z. B. 0351 1234567 oder +49 351 1234567.")
     return number
 
 

@@ -55,6 +55,7 @@ def copy_answers(
 ) -> CopyReport:
     """Copy the answers of ``step_keys`` into the targets' questionnaires (created if not begun yet).
 
+    Only answered questions are copied; an answer the source leaves empty stays as it is in the target.
     Product settings go over only where the target asks the same question and the value fits it
     (e.g. a choice it offers); the rest is listed as skipped. All or nothing: one transaction.
     """
@@ -83,8 +84,8 @@ def copy_answers(
         for key in keys:
             question = questions.get(key)
             value = source_answers.get(key)
-            if question is None:
-                continue  # the target does not ask this (e.g. no product setting of that name)
+            if question is None or value in (None, "", []):
+                continue  # the target does not ask this, or the source has no answer: the target keeps its own
             try:
                 values[key] = clean_value(question, value / 100 if question.kind == "betrag" and isinstance(value, int)
                                           else value, known_ags=ags)

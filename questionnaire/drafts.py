@@ -236,7 +236,10 @@ def save_step(
     if errors:
         raise FieldErrors(errors)
     if questionnaire.version != base_version:
-        conflicts = _conflicting_edits(session, questionnaire, step, set(values), base_version)
+        stored = load_answers(questionnaire.answers)
+        # Typing what the other person saved already is no conflict: nothing would be overwritten.
+        differing = {key for key, value in values.items() if stored.get(key) != value}
+        conflicts = _conflicting_edits(session, questionnaire, step, differing, base_version)
         if conflicts:
             raise EditConflict(current_version=questionnaire.version, edits=conflicts)
     changes = apply_changes(session, actor=actor, questionnaire=questionnaire, ordered=ordered, step=step.key,

@@ -87,9 +87,9 @@ class MasterSaved:
 
 
 def _locked_row(session: Session, municipality_id: int) -> MasterData:
-    row = session.exec(
-        select(MasterData).where(MasterData.municipality_id == municipality_id).with_for_update()
-    ).first()
+    locked = (select(MasterData).where(MasterData.municipality_id == municipality_id)
+              .with_for_update().execution_options(populate_existing=True))
+    row = session.exec(locked).first()
     if row is not None:
         return row
     row = MasterData(municipality_id=municipality_id)
@@ -97,9 +97,7 @@ def _locked_row(session: Session, municipality_id: int) -> MasterData:
         with session.begin_nested():
             session.add(row)
     except IntegrityError:  # created by a colleague at the same moment
-        return session.exec(
-            select(MasterData).where(MasterData.municipality_id == municipality_id).with_for_update()
-        ).one()
+        return session.exec(locked).one()
     return row
 
 

@@ -35,7 +35,7 @@ def get_questionnaire(session: Session, *, actor: Actor, questionnaire_id: int, 
     """Return the questionnaire if the actor may see it; other municipalities' do not exist for them."""
     query = select(Questionnaire).where(Questionnaire.id == questionnaire_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update().execution_options(populate_existing=True)
     questionnaire = session.exec(query).first()
     if questionnaire is None or not may_see_tenant(actor, questionnaire.municipality_id):
         raise NotFound(NOT_FOUND)
@@ -102,7 +102,7 @@ class EditConflict(DomainError):
     def __init__(self, *, current_version: int, edits: list[OtherEdit]) -> None:
         self.current_version = current_version
         self.edits = edits
-        names = ", ".join(sorted({e.user_name for e in edits})) or "eine andere Person"
+        names = ", ".join(sorted({e.user_name for e in edits})) or "Eine andere Person"
         super().__init__(
             f"{names} hat dieselben Angaben inzwischen geändert. Ihre Eingabe ist noch nicht gespeichert. "
             "Vergleichen Sie unten und entscheiden Sie: Ihre Eingabe speichern oder die neuen Angaben übernehmen."

@@ -361,3 +361,13 @@ def test_a_stored_amount_in_cents_passes_the_completeness_check():
 
 def test_an_empty_list_counts_as_unanswered():
     assert open_keys(stored_answers(test__personen=[])) == {"test.personen"}
+
+
+def test_phone_numbers_of_contacts_must_be_german():
+    assert "deutsche Telefonnummer" in refused("telefon", "+1 202 555 0143")
+    assert clean("telefon", "0351 1234567") == "+493511234567"
+
+
+def test_direction_overrides_are_dropped_but_joiners_of_names_and_emoji_are_kept():
+    assert clean("text", "Amt\u202eevil\u202c") == "Amtevil"
+    assert clean("text", "Familie 👩\u200d👩\u200d👧") == "Familie 👩\u200d👩\u200d👧"

@@ -323,3 +323,15 @@ def test_a_submitted_questionnaire_is_read_only_until_kisa_asks_back(session, wo
     save(session, world.colleague, questionnaire_id, "amt24", {"amt24.organisationseinheit": "Bürgeramt"}, version)
     assert answers_of(session, world.coordinator, questionnaire_id)["amt24.organisationseinheit"] == "Bürgeramt"
     assert state_of(session, ordered) == OrderedProductState.QUERY  # answering a query does not restart it
+
+
+def test_typing_what_the_colleague_saved_already_is_no_conflict(engine, session, world):
+    questionnaire_id = opened(session, world.coordinator, world.ordered["meldebescheinigung"])
+    base = read_questionnaire(session, actor=world.coordinator, questionnaire_id=questionnaire_id).version
+    session.commit()
+    save(session, world.coordinator, questionnaire_id, "kontakte", {"kontakte.abteilung": "Bürgerbüro"}, base)
+    with Session(engine, expire_on_commit=False) as session_b:
+        saved = save_step(session_b, actor=world.colleague, questionnaire_id=questionnaire_id, step_key="kontakte",
+                          raw={"kontakte.abteilung": "Bürgerbüro"}, base_version=base)
+        session_b.commit()
+    assert saved.changed == 0
