@@ -19,6 +19,14 @@ def _step(page: Page, title: str) -> None:
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
 
+def _tick(page: Page, text: str) -> None:
+    """Tick a confirmation and wait until the rerun that saves it shows it ticked (clicks during a rerun get lost)."""
+    box = page.get_by_role("checkbox", name=re.compile(re.escape(text)))
+    page.get_by_text(text).click()
+    expect(box).to_be_checked()
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+
+
 def _choose(page: Page, label: str, option: str) -> None:
     page.get_by_test_id("stSelectbox").filter(has_text=label).click()
     page.get_by_role("option", name=option).click()
@@ -35,7 +43,7 @@ def test_demo_coordinator_fills_the_open_points_and_submits_the_questionnaire(pa
     expect(page.get_by_label("Fachliche:r Ansprechpartner:in – Name *")).to_have_value("Anna Beispiel")
 
     _step(page, "Test im Wartungsmodus")
-    page.get_by_text("Alle Testpersonen haben ein Servicekonto").click()
+    _tick(page, "Alle Testpersonen haben ein Servicekonto")
     expect(page.get_by_test_id("stRadio").get_by_text(re.compile(r"Test im Wartungsmodus ✓"))).to_be_visible()
 
     _step(page, "Bereitstellung der Antragsdaten")
@@ -55,7 +63,7 @@ def test_demo_coordinator_fills_the_open_points_and_submits_the_questionnaire(pa
     _step(page, "Datenschutz und Informationssicherheit")
     for text in ("Das Verzeichnis der Verarbeitungstätigkeiten", "Nur berechtigte Beschäftigte",
                  "Eingegangene Antragsdaten werden"):
-        page.get_by_text(text).click()
+        _tick(page, text)
     expect(page.get_by_test_id("stRadio").get_by_text(re.compile(r"Datenschutz und Informationssicherheit ✓")))\
         .to_be_visible()
 
