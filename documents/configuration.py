@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fpdf import FPDF
-from fpdf.enums import Align, WrapMode, XPos, YPos
+from fpdf.enums import Align
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from accounts.validation import format_phone
 from core.money import euro
-from documents.contract import FONT, LONG_WORD, PAGE_COUNT_ALIAS
-from documents.plain import BOLD_FONT, REGULAR_FONT, ascii_slug, clip, plain
+from documents.layout import FONT, DocumentPDF
+from documents.plain import ascii_slug, clip, plain
 from web.text import fmt_datetime
 
 DOCUMENT_TITLE = "Konfiguration Online-Antragsassistent"
@@ -139,61 +138,11 @@ def configuration_filename(data: ConfigurationData) -> str:
     return "_".join(part for part in parts if part) + ".pdf"
 
 
-class _ConfigurationPDF(FPDF):
-    """A4 portrait with the title and the product on top and "Seite n von N" at the bottom."""
+class _ConfigurationPDF(DocumentPDF):
+    """The configuration: document title and AGS · product on top."""
 
     def __init__(self, right_header: str) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.right_header = right_header
-        self.add_font(FONT, "", str(REGULAR_FONT))
-        self.add_font(FONT, "B", str(BOLD_FONT))
-        self.set_margins(left=20, top=22, right=20)
-        self.set_auto_page_break(auto=True, margin=20)
-        self.alias_nb_pages(PAGE_COUNT_ALIAS)
-        self.c_margin = 1.2
-
-    def header(self) -> None:
-        self.set_y(10)
-        self.set_font(FONT, "B", 8.5)
-        self.set_text_color(60)
-        half = self.epw / 2
-        self.cell(half, 5, DOCUMENT_TITLE)
-        self.set_font(FONT, "", 8.5)
-        right = self.right_header
-        while len(right) > 1 and self.get_string_width(right) > half - 4:  # never into the title
-            right = clip(right, len(right) - 1)
-        self.right_header = right
-        self.cell(half, 5, right, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_draw_color(150)
-        self.set_line_width(0.2)
-        self.line(self.l_margin, 16, self.w - self.r_margin, 16)
-        self.set_text_color(0)
-        self.set_y(self.t_margin)
-
-    def footer(self) -> None:
-        self.set_y(-13)
-        self.set_font(FONT, "", 8)
-        self.set_text_color(90)
-        self.cell(0, 5, f"Seite {self.page_no()} von {PAGE_COUNT_ALIAS}", align=Align.C)
-        self.set_text_color(0)
-
-    def wrapmode_for(self, text: str, width: float) -> WrapMode:
-        """Return CHAR wrapping if a single word is wider than ``width`` (so it is broken, not overflowing), else WORD."""
-        for word in text.split():
-            if len(word) >= LONG_WORD and self.get_string_width(word) > width - 2 * self.c_margin:
-                return WrapMode.CHAR
-        return WrapMode.WORD
-
-    def text_block(self, text: str, *, size: float = 9.5, bold: bool = False, height: float = 4.8,
-                   width: float = 0, grey: bool = False) -> None:
-        """Print already-cleaned plain text, wrapped to ``width`` (0 = to the right margin)."""
-        self.set_font(FONT, "B" if bold else "", size)
-        if grey:
-            self.set_text_color(80)
-        effective = width or (self.w - self.r_margin - self.get_x())
-        self.multi_cell(width, height, text, align=Align.L, wrapmode=self.wrapmode_for(text, effective),
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_text_color(0)
+        super().__init__(DOCUMENT_TITLE, right_header)
 
     def lines_height(self, text: str, *, size: float, bold: bool, height: float) -> float:
         """Return how tall ``text`` would be printed full width."""
@@ -202,17 +151,6 @@ class _ConfigurationPDF(FPDF):
                                wrapmode=self.wrapmode_for(text, self.epw))
         assert isinstance(rows, list)
         return height * len(rows)
-
-    def section(self, title: str, keep: float = 22) -> None:
-        """Start a section; it moves to the next page unless ``keep`` mm of content fit below the heading."""
-        if self.will_page_break(keep + 12):
-            self.add_page()
-        self.ln(4)
-        self.set_font(FONT, "B", 11)
-        self.cell(0, 6, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_draw_color(200)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(1.5)
 
 
 def _overview(pdf: _ConfigurationPDF, data: ConfigurationData) -> None:
