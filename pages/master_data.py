@@ -10,7 +10,7 @@ from models import Role
 from questionnaire.master import MASTER_STEPS, StaleMasterData, apply_master, read_master, save_master
 from web.cached import gemeinden
 from web.guard import require_actor
-from web.questions import load_widgets, read_widget, render_question
+from web.questions import load_widgets, read_widget, render_questions
 from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE)
@@ -101,8 +101,7 @@ load_widgets(SCOPE, tuple(questions), master.answers)
 for step in MASTER_STEPS:
     with st.container(border=True):
         st.markdown(f"#### {step.title}")
-        for question in step.questions:
-            render_question(question, SCOPE, errors=state.get(ERRORS, {}), gemeinde_labels=labels)
+        render_questions(step.questions, SCOPE, errors=state.get(ERRORS, {}), gemeinde_labels=labels)
 
 if state.get(ERRORS):
     st.error(f"Bitte prüfen Sie die markierten Angaben ({len(state[ERRORS])}). Es wurde nichts gespeichert.")

@@ -18,7 +18,7 @@ from web.cached import gemeinden
 from web.guard import require_actor
 from web.questionnaire_panels import adopt_panel, copy_panel, invite_panel
 from web.questionnaire_review import show_answers, show_problems
-from web.questions import load_widgets, read_widget, render_question
+from web.questions import load_widgets, read_widget, render_questions
 from web.text import fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -231,10 +231,9 @@ with body_col:
         st.subheader(step.title)
         st.caption(step.intro)
         load_widgets(scope, step.questions, view.answers)
-        current_answers = dict(view.answers)
-        for question in step.questions:
-            render_question(question, scope, errors=state[ERRORS], on_change=_autosave, gemeinde_labels=labels,
-                            required=is_required(question, current_answers))
+        required = frozenset(q.key for q in step.questions if is_required(q, view.answers))
+        render_questions(step.questions, scope, errors=state[ERRORS], on_change=_autosave, gemeinde_labels=labels,
+                         required_keys=required)
         if step.key == "servicekonto":
             with st.container(border=True):
                 st.caption("Vorschau: So sieht die Nachricht im Servicekonto aus")

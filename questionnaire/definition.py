@@ -39,6 +39,7 @@ class Question:
     default: object = None
     # Whenever the question is required, only this answer lets the questionnaire be submitted (value, reason).
     must_be: tuple[object, str] | None = None
+    row: str = ""  # questions with the same row are shown side by side (e.g. a person's name, e-mail, phone)
 
 
 @dataclass(frozen=True)
@@ -56,21 +57,22 @@ REVIEW_STEP = "pruefen"
 _CONTACTS = Step("kontakte", "Ansprechpartner", (
     "Wer ist für diesen Online-Antragsassistenten fachlich und technisch zuständig, und wohin wenden sich "
     "Bürgerinnen und Bürger mit Fragen zur Antragstellung?"), (
-    Question("kontakte.fachlich_name", "Fachliche:r Ansprechpartner:in – Name", "text", True, master=True),
+    Question("kontakte.fachlich_name", "Fachliche:r Ansprechpartner:in – Name", "text", True, master=True, row="fachlich"),
     Question("kontakte.fachlich_email", "Fachliche:r Ansprechpartner:in – E-Mail", "email", True, master=True,
-             max_length=254),
+             max_length=254, row="fachlich"),
     Question("kontakte.fachlich_telefon", "Fachliche:r Ansprechpartner:in – Telefon", "telefon", True, master=True,
-             max_length=32),
+             max_length=32, row="fachlich"),
     Question("kontakte.technisch_name", "Technische:r Ansprechpartner:in – Name", "text", True, master=True,
-             help="Meist die IT der Kommune oder des Verwaltungsverbands; zuständig für KDN und Transferverzeichnis."),
+             help="Meist die IT der Kommune oder des Verwaltungsverbands; zuständig für KDN und Transferverzeichnis.",
+             row="technisch"),
     Question("kontakte.technisch_email", "Technische:r Ansprechpartner:in – E-Mail", "email", True, master=True,
-             max_length=254),
+             max_length=254, row="technisch"),
     Question("kontakte.technisch_telefon", "Technische:r Ansprechpartner:in – Telefon", "telefon", True,
-             master=True, max_length=32),
+             master=True, max_length=32, row="technisch"),
     Question("kontakte.abteilung", "Zuständige Abteilung für Fragen zur Antragstellung", "text", True, master=True,
-             help="Erscheint für Antragstellende auf Amt24, z. B. „Bürgerbüro“ oder „Ordnungsamt“."),
-    Question("kontakte.abteilung_email", "Abteilung – E-Mail", "email", True, master=True, max_length=254),
-    Question("kontakte.abteilung_telefon", "Abteilung – Telefon", "telefon", False, master=True, max_length=32),
+             help="Erscheint für Antragstellende auf Amt24, z. B. „Bürgerbüro“ oder „Ordnungsamt“.", row="abteilung"),
+    Question("kontakte.abteilung_email", "Abteilung – E-Mail", "email", True, master=True, max_length=254, row="abteilung"),
+    Question("kontakte.abteilung_telefon", "Abteilung – Telefon", "telefon", False, master=True, max_length=32, row="abteilung"),
 ))
 
 _TEST = Step("test", "Test im Wartungsmodus", (
@@ -106,8 +108,8 @@ _AMT24 = Step("amt24", "Amt24-Leistungsseite", (
     "Der Antragsassistent erscheint auf der Leistungsseite Ihrer Kommune auf Amt24 und wird der "
     "Organisationseinheit zugeordnet, die die Anträge bearbeitet."), (
     Question("amt24.organisationseinheit", "Organisationseinheit auf Amt24", "text", True, master=True,
-             help="Wie im Amt24-Admincenter angelegt, z. B. „Einwohnermeldeamt“."),
-    Question("amt24.mandant", "Amt24-Mandant (Bezeichnung im Admincenter)", "text", False, master=True),
+             help="Wie im Amt24-Admincenter angelegt, z. B. „Einwohnermeldeamt“.", row="amt24"),
+    Question("amt24.mandant", "Amt24-Mandant (Bezeichnung im Admincenter)", "text", False, master=True, row="amt24"),
     Question("amt24.leistungsseite", "Adresse der Leistungsseite", "url", False, max_length=500,
              help="Falls schon vorhanden, z. B. https://amt24.sachsen.de/…"),
     Question("amt24.pflege", "Pflege der Leistungsseite", "auswahl", True, options=PAGE_CARE),
@@ -127,9 +129,9 @@ _NOTIFY = Step("benachrichtigung", "Benachrichtigung bei Antragseingang", (
     "An diese Adresse schickt Amt24 eine Nachricht, sobald ein Antrag eingeht. Nehmen Sie ein "
     "Funktionspostfach, damit keine Nachricht in einer Abwesenheit liegen bleibt."), (
     Question("benachrichtigung.email", "E-Mail-Adresse für Antragseingänge", "email", True, master=True,
-             max_length=254),
+             max_length=254, row="benachrichtigung"),
     Question("benachrichtigung.kopie", "Weitere Adresse (Kopie, optional)", "email", False, master=True,
-             max_length=254),
+             max_length=254, row="benachrichtigung"),
 ))
 
 _SERVICEKONTO = Step("servicekonto", "Servicekonto-Nachricht", (
@@ -142,9 +144,9 @@ _SERVICEKONTO = Step("servicekonto", "Servicekonto-Nachricht", (
 _PRIVACY = Step("datenschutz", "Datenschutz und Informationssicherheit", (
     "Die Antragsdaten sind personenbezogen. Bitte bestätigen Sie die folgenden Punkte; Ihre "
     "Datenschutzbeauftragte oder Ihr Datenschutzbeauftragter hilft dabei."), (
-    Question("datenschutz.dsb_name", "Datenschutzbeauftragte:r – Name", "text", True, master=True),
+    Question("datenschutz.dsb_name", "Datenschutzbeauftragte:r – Name", "text", True, master=True, row="dsb"),
     Question("datenschutz.dsb_email", "Datenschutzbeauftragte:r – E-Mail", "email", True, master=True,
-             max_length=254),
+             max_length=254, row="dsb"),
     Question("datenschutz.vvt", "Das Verzeichnis der Verarbeitungstätigkeiten wird um dieses Online-Verfahren "
              "ergänzt.", "bestaetigung", True),
     Question("datenschutz.zugriff", "Nur berechtigte Beschäftigte haben Zugriff auf das Transferverzeichnis und "

@@ -155,3 +155,28 @@ def _render_persons(question: Question, scope: str, *, label: str, disabled: boo
     if not disabled and slots < MAX_PERSONS:
         st.button("Weitere Person", icon=":material/person_add:", key=f"{widget_key(scope, question.key)}_more",
                   on_click=add_person_slot, args=(scope, question.key))
+
+
+def render_questions(
+    questions: tuple[Question, ...] | list[Question],
+    scope: str,
+    *,
+    errors: Mapping[str, str],
+    disabled: bool = False,
+    on_change: Callable[..., None] | None = None,
+    gemeinde_labels: Mapping[str, str] | None = None,
+    required_keys: frozenset[str] = frozenset(),
+) -> None:
+    """Show questions in order; consecutive questions of one ``row`` side by side (name, e-mail, phone)."""
+    index = 0
+    while index < len(questions):
+        question = questions[index]
+        group = [question]
+        while question.row and index + len(group) < len(questions) and questions[index + len(group)].row == question.row:
+            group.append(questions[index + len(group)])
+        columns = st.columns(len(group)) if len(group) > 1 else [st.container()]
+        for column, member in zip(columns, group, strict=True):
+            with column:
+                render_question(member, scope, errors=errors, disabled=disabled, on_change=on_change,
+                                gemeinde_labels=gemeinde_labels, required=member.key in required_keys)
+        index += len(group)
