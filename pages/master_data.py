@@ -7,6 +7,7 @@ import streamlit as st
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import Role
+from questionnaire.display import answer_lines
 from questionnaire.master import MASTER_STEPS, StaleMasterData, apply_master, read_master, save_master
 from web.cached import gemeinden
 from web.guard import require_actor
@@ -28,11 +29,25 @@ if master.updated_by:
     st.caption(f"Zuletzt gespeichert am {fmt_datetime(master.updated_at)} von {md(master.updated_by)}")
 state.setdefault(BASE, master.version)
 labels = {g.ags: g.label for g in gemeinden()}
+names = {g.ags: g.name for g in gemeinden()}
 questions = [q for s in MASTER_STEPS for q in s.questions]
 
 
+LOADED = "md_loaded"  # what each field showed when it was last filled from the database
+loaded: dict[str, object] = state.setdefault(LOADED, {})
+
+
+def _changed_here() -> dict[str, object]:
+    """Return the answers the person changed on this page (only these are saved; colleagues' others stay)."""
+    return {q.key: read_widget(SCOPE, q) for q in questions
+            if q.key in loaded and read_widget(SCOPE, q) != loaded[q.key]}
+
+
 def _save() -> None:
-    raw = {q.key: read_widget(SCOPE, q) for q in questions}
+    raw = _changed_here()
+    if not raw:
+        state["md_saved"] = 0
+        return
     try:
         with session_scope() as session:
             saved = save_master(session, actor=actor, raw=raw, base_version=state[BASE])
@@ -41,14 +56,15 @@ def _save() -> None:
         return
     except StaleMasterData as exc:
         state["md_stale"] = str(exc)
-        state["md_stale_answers"] = exc.current.answers
-        state[BASE] = exc.current.version  # saving again takes the user's input over the newer version
+        state["md_stale_answers"] = {k: exc.current.answers.get(k) for k in raw}
+        state[BASE] = exc.current.version  # saving again takes the person's changes over the newer version
         return
     except DomainError as exc:
         state[ERRORS] = {questions[0].key: str(exc)}
         return
     state[ERRORS] = {}
     state[BASE] = saved.version
+    loaded.update(raw)  # saved: the fields show the stored (normalised) values again
     state["md_saved"] = len(saved.changed_keys)
     state["md_drafts"] = saved.drafts
     state["md_changed"] = saved.changed_keys
@@ -68,7 +84,9 @@ def _apply() -> None:
 
 
 saved_count = state.pop("md_saved", None)
-if saved_count is not None:
+if saved_count == 0:
+    st.info("Keine Änderungen zu speichern.")
+elif saved_count is not None:
     st.success(f"Stammdaten gespeichert ({count(saved_count, 'Angabe', 'Angaben')} geändert).", icon=":material/task_alt:")
 applied = state.pop("md_applied", None)
 if applied is not None:
@@ -92,12 +110,18 @@ if drafts:
 stale = state.pop("md_stale", None)
 if stale:
     st.warning(stale, icon=":material/sync_problem:")
-    newer = state.pop("md_stale_answers", {})
-    for question in questions:
-        if newer.get(question.key) != state.get(f"q_{SCOPE}_{question.key}") and newer.get(question.key):
-            st.caption(f"{question.label}: jetzt gespeichert „{newer.get(question.key)}“")
+    by_key = {q.key: q for q in questions}
+    for key, value in state.pop("md_stale_answers", {}).items():
+        shown = "; ".join(answer_lines(by_key[key], value, names))
+        st.caption(f"{md(by_key[key].label)}: jetzt gespeichert „{md(shown)}“ – Ihre Eingabe steht im Feld.")
 
-load_widgets(SCOPE, tuple(questions), master.answers)
+# Fields the person has not changed show the stored master data (also a colleague's newer values);
+# changed fields keep what was typed until it is saved.
+changed_here = _changed_here()
+for question in questions:
+    if question.key not in changed_here:
+        load_widgets(SCOPE, (question,), master.answers, force=True)
+        loaded[question.key] = read_widget(SCOPE, question)
 for step in MASTER_STEPS:
     with st.container(border=True):
         st.markdown(f"#### {step.title}")

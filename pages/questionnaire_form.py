@@ -18,7 +18,7 @@ from web.cached import gemeinden
 from web.guard import require_actor
 from web.questionnaire_panels import adopt_panel, copy_panel, invite_panel
 from web.questionnaire_review import show_answers, show_problems
-from web.questions import load_widgets, read_widget, render_questions
+from web.questions import read_widget, render_questions, sync_widgets
 from web.text import fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -42,9 +42,12 @@ except DomainError as exc:
 
 qid = view.id
 scope = f"fb{qid}"
-BASE, ERRORS, CONFLICT, SAVED = f"fb_base_{qid}", f"fb_errors_{qid}", f"fb_conflict_{qid}", f"fb_saved_{qid}"
-state.setdefault(BASE, view.version)
-state.setdefault(ERRORS, {})
+# Per questionnaire: input not saved yet (invalid or in conflict) and the version each shown answer was loaded at.
+UNSAVED, SYNCED, ERRORS = f"fb_unsaved_{qid}", f"fb_synced_{qid}", f"fb_errors_{qid}"
+CONFLICT, SAVED = f"fb_conflict_{qid}", f"fb_saved_{qid}"
+unsaved: dict[str, object] = state.setdefault(UNSAVED, {})
+synced: dict[str, int] = state.setdefault(SYNCED, {})
+errors: dict[str, str] = state.setdefault(ERRORS, {})
 questions: dict[str, Question] = {q.key: q for s in view.steps for q in s.questions}
 step_keys = [s.key for s in view.steps] + [REVIEW_STEP]
 names = {g.ags: g.name for g in gemeinden()}
@@ -61,61 +64,56 @@ def _step_changed() -> None:
     st.query_params["schritt"] = state[f"fb_step_{qid}"]
 
 
-def _save(keys: list[str], base_version: int) -> None:
-    """Save answers as typed; a wrong value stays in the field with its message and is not saved."""
-    by_step: dict[str, dict[str, object]] = {}
-    for key in keys:
-        by_step.setdefault(step_of(key), {})[key] = read_widget(scope, questions[key])
-    errors: dict[str, str] = state[ERRORS]
-    for step, raw in by_step.items():
-        try:
-            with session_scope() as session:
-                saved = save_step(session, actor=actor, questionnaire_id=qid, step_key=step, raw=raw,
-                                  base_version=base_version)
-        except FieldErrors as exc:
-            errors.update(exc.errors)
-            for key in raw:
-                if key not in exc.errors:
-                    errors.pop(key, None)
-        except EditConflict as exc:
-            state[CONFLICT] = {"keys": list(raw), "exc": exc}
-        except DomainError as exc:
-            errors[keys[0]] = str(exc)
-        else:
-            for key in raw:
-                errors.pop(key, None)
-            state[BASE] = saved.version
-            base_version = saved.version
-            state.pop(CONFLICT, None)
-            if saved.changed:
-                state[SAVED] = True
+def _save(key: str, base_version: int) -> None:
+    """Save one answer as typed, against the version it was shown at; a wrong value stays typed with its message."""
+    raw = read_widget(scope, questions[key])
+    try:
+        with session_scope() as session:
+            saved = save_step(session, actor=actor, questionnaire_id=qid, step_key=step_of(key), raw={key: raw},
+                              base_version=base_version)
+    except FieldErrors as exc:
+        errors[key] = exc.errors.get(key, str(exc))
+        unsaved[key] = raw
+    except EditConflict as exc:
+        unsaved[key] = raw
+        state[CONFLICT] = {"keys": [key], "exc": exc}
+    except DomainError as exc:
+        errors[key] = str(exc)
+        unsaved[key] = raw
+    else:
+        errors.pop(key, None)
+        unsaved.pop(key, None)
+        synced[key] = saved.version
+        conflict = state.get(CONFLICT)
+        if conflict and key in conflict["keys"]:
+            state.pop(CONFLICT)
+        if saved.changed:
+            state[SAVED] = True
 
 
 def _autosave(key: str) -> None:
-    _save([key], state[BASE])
+    _save(key, synced.get(key, view.version))
 
 
 def _keep_mine() -> None:
     conflict = state.get(CONFLICT)
     if conflict:
-        _save(conflict["keys"], conflict["exc"].current_version)
+        for key in conflict["keys"]:
+            _save(key, conflict["exc"].current_version)
 
 
 def _take_theirs() -> None:
     conflict = state.pop(CONFLICT, None)
     if conflict:
-        with session_scope() as session:
-            fresh = read_questionnaire(session, actor=actor, questionnaire_id=qid)
-        load_widgets(scope, tuple(questions[k] for k in conflict["keys"]), fresh.answers, force=True)
-        state[BASE] = fresh.version
         for key in conflict["keys"]:
-            state[ERRORS].pop(key, None)
+            unsaved.pop(key, None)
+            errors.pop(key, None)
 
 
-def _submit() -> None:
+def _submit(reviewed_version: int) -> None:
     try:
         with session_scope() as session:
-            submission = submit(session, actor=actor, questionnaire_id=qid, base_version=state[BASE])
+            submission = submit(session, actor=actor, questionnaire_id=qid, base_version=reviewed_version)
     except (Incomplete, ChangedMeanwhile) as exc:
         state[f"fb_submit_problem_{qid}"] = str(exc)
     except DomainError as exc:
@@ -223,16 +221,20 @@ with body_col:
         with st.popover("Fragebogen einreichen …", icon=":material/send:", disabled=bool(view.problems)):
             st.write("Nach dem Einreichen sind die Angaben schreibgeschützt, bis KISA eine Rückfrage stellt. "
                      "KISA beginnt dann mit der Prüfung und Einrichtung.")
-            st.button("Ja, verbindlich einreichen", type="primary", on_click=_submit, key=f"fb_submit_{qid}")
+            st.button("Ja, verbindlich einreichen", type="primary", on_click=_submit, args=(view.version,),
+                      key=f"fb_submit_{qid}")
         _downloads()
         show_answers(view, names, go_to=go_to)
     else:
         step = next(s for s in view.steps if s.key == current)
         st.subheader(step.title)
         st.caption(step.intro)
-        load_widgets(scope, step.questions, view.answers)
+        sync_widgets(scope, step.questions, view.answers, unsaved=unsaved)
+        for question in step.questions:
+            if question.key not in unsaved:
+                synced[question.key] = view.version
         required = frozenset(q.key for q in step.questions if is_required(q, view.answers))
-        render_questions(step.questions, scope, errors=state[ERRORS], on_change=_autosave, gemeinde_labels=labels,
+        render_questions(step.questions, scope, errors=errors, on_change=_autosave, gemeinde_labels=labels,
                          required_keys=required)
         if step.key == "servicekonto":
             with st.container(border=True):

@@ -20,6 +20,8 @@ _UNC = re.compile(r"^\\\\[A-Za-z0-9][A-Za-z0-9.\-]*(\\[^\\/:*?\"<>|]+)+\\?$")
 _POSIX = re.compile(r"^(/[^/\\:*?\"<>|]+)+/?$")
 _AGS = re.compile(r"^\d{8}$")
 _MONEY = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$")
+MAX_AMOUNT_CENTS = 100_000_000  # 1.000.000,00 €: far above any fee; keeps sums and exports sane
+MAX_NUMBER = 1_000_000_000
 _NUMBER = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 
@@ -107,11 +109,20 @@ def _number(raw: object) -> int | float:
         raise ValueProblem("Bitte geben Sie eine Zahl ein, z. B. 14 oder 2,5.")
     if value < 0:
         raise ValueProblem("Bitte geben Sie eine Zahl ab 0 ein.")
+    if value > MAX_NUMBER:
+        raise ValueProblem("Bitte geben Sie eine Zahl bis 1.000.000.000 ein.")
     return int(value) if float(value).is_integer() else value
 
 
 def parse_money(raw: object) -> int:
-    """Return euro cents for ``"8"``, ``"8,5"``, ``"1.234,50"`` or a number of euros."""
+    """Return euro cents (at most 1.000.000,00 €) for ``"8"``, ``"8,5"``, ``"1.234,50"`` or a number of euros."""
+    cents = _cents(raw)
+    if cents > MAX_AMOUNT_CENTS:
+        raise ValueProblem("Bitte geben Sie einen Betrag bis 1.000.000,00 € an.")
+    return cents
+
+
+def _cents(raw: object) -> int:
     if isinstance(raw, bool):
         raise ValueProblem("Bitte geben Sie einen Betrag in Euro an.")
     if isinstance(raw, int | float):

@@ -72,7 +72,7 @@ def copy_answers(
     ags = known_ags(session)
     allowed = {t.ordered_product_id for t in copy_targets(session, actor=actor, questionnaire_id=questionnaire_id)}
     report = CopyReport()
-    for ordered_id in dict.fromkeys(target_ordered_ids):
+    for ordered_id in sorted(set(target_ordered_ids)):  # one lock order for everyone: no deadlocks
         if ordered_id not in allowed:
             get_ordered(session, actor=actor, ordered_product_id=ordered_id)  # another municipality's: not found
             raise DomainError("Eines der gewählten Produkte kann keine Angaben mehr übernehmen (bereits eingereicht?).")

@@ -88,6 +88,8 @@ def open_questionnaire(session: Session, *, actor: Actor, ordered_product_id: in
     require_current(session, actor, Role.KOMMUNE)
     if ordered.state in (OrderedProductState.CANCELLED, OrderedProductState.TERMINATED):
         raise DomainError("Dieses Produkt ist storniert; einen Fragebogen gibt es dafür nicht.")
+    if ordered.state not in EDITABLE:  # ordered before the shop had the questionnaire; KISA set it up already
+        raise NotFound(f"Für dieses Produkt gibt es keinen Fragebogen im OAA-Shop (Stand: {STATE_NAMES[ordered.state]}).")
     questionnaire = _create(session, ordered)
     session.flush()
     assert questionnaire.id is not None
@@ -156,9 +158,13 @@ def editable_for_update(session: Session, *, actor: Actor, questionnaire_id: int
     """Lock the questionnaire for a change by a municipal user; refuse if it is not open for changes."""
     require_role(actor, Role.KOMMUNE)
     require_current(session, actor, Role.KOMMUNE)
+    found = get_questionnaire(session, actor=actor, questionnaire_id=questionnaire_id)
+    # Lock the product's state first (a cancellation at the same moment waits, or is seen), then the answers.
+    ordered = session.exec(
+        select(OrderedProduct).where(OrderedProduct.id == found.ordered_product_id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).one()
     questionnaire = get_questionnaire(session, actor=actor, questionnaire_id=questionnaire_id, lock=True)
-    ordered = session.get(OrderedProduct, questionnaire.ordered_product_id)
-    assert ordered is not None
     if ordered.state not in EDITABLE:
         raise DomainError(
             f"Der Fragebogen ist eingereicht und kann nicht mehr geändert werden (Stand: {STATE_NAMES[ordered.state]}). "

@@ -157,12 +157,16 @@ def differing_drafts(session: Session, *, actor: Actor, keys: tuple[str, ...] | 
 
 
 def apply_master(session: Session, *, actor: Actor, questionnaire_ids: list[int], keys: tuple[str, ...]) -> int:
-    """Write the master data's answers for ``keys`` into the chosen drafts; return how many changed."""
+    """Write the master data's answers for ``keys`` into the chosen drafts; return how many changed.
+
+    Only answers the master data has are written (as :func:`differing_drafts` offers them): an answer emptied
+    in the master data never empties a questionnaire.
+    """
     municipality_id = _municipality_of(actor)
     master, _row = master_answers(session, municipality_id)
-    values = {k: master.get(k) for k in keys if k in MASTER_KEYS}
+    values = {k: master[k] for k in keys if k in MASTER_KEYS and master.get(k) not in (None, "", [])}
     updated = 0
-    for questionnaire_id in questionnaire_ids:
+    for questionnaire_id in sorted(set(questionnaire_ids)):  # one lock order for everyone: no deadlocks
         questionnaire, ordered = editable_for_update(session, actor=actor, questionnaire_id=questionnaire_id)
         if apply_changes(session, actor=actor, questionnaire=questionnaire, ordered=ordered, step="stammdaten",
                          values=values):

@@ -55,26 +55,50 @@ def to_widget(question: Question, value: Any) -> Any:
     return str(value)
 
 
+def _fill_persons(scope: str, question: Question, persons: list[Any], *, force: bool, stored: bool) -> None:
+    state = st.session_state
+    slots_key = _slots_key(scope, question.key)
+    needed = min(max(len(persons) + 1, 2), MAX_PERSONS)
+    state[slots_key] = max(state.get(slots_key, 0), needed) if force else state.get(slots_key, needed)
+    for index in range(state[slots_key]):
+        person = persons[index] if index < len(persons) and isinstance(persons[index], Mapping) else {}
+        for field, _label in PERSON_FIELDS:
+            key = _person_key(scope, question.key, index, field)
+            if force or key not in state:
+                raw = str(person.get(field) or "")
+                state[key] = format_phone(raw) if stored and field == "telefon" and raw else raw
+
+
 def load_widgets(scope: str, questions: tuple[Question, ...], answers: Mapping[str, Any], *, force: bool = False) -> None:
     """Put stored answers into the widgets that have no value yet (``force``: overwrite what is there)."""
     state = st.session_state
     for question in questions:
         if question.kind == "personen":
-            persons = list(answers.get(question.key) or [])
-            slots_key = _slots_key(scope, question.key)
-            if force or slots_key not in state:
-                state[slots_key] = min(max(len(persons) + 1, 2), MAX_PERSONS)
-            for index in range(state[slots_key]):
-                person = persons[index] if index < len(persons) else {}
-                for field, _label in PERSON_FIELDS:
-                    key = _person_key(scope, question.key, index, field)
-                    if force or key not in state:
-                        raw = person.get(field, "")
-                        state[key] = format_phone(raw) if field == "telefon" and raw else raw
+            _fill_persons(scope, question, list(answers.get(question.key) or []), force=force, stored=True)
             continue
         key = widget_key(scope, question.key)
         if force or key not in state:
             state[key] = to_widget(question, answers.get(question.key))
+
+
+def show_typed(scope: str, question: Question, raw: Any) -> None:
+    """Put input that was not saved (invalid, or in conflict) back into its widget exactly as it was typed."""
+    if question.kind == "personen":
+        _fill_persons(scope, question, list(raw or []), force=True, stored=False)
+    elif question.kind == "ja_nein":
+        st.session_state[widget_key(scope, question.key)] = None if raw is None else (YES if raw else NO)
+    else:
+        st.session_state[widget_key(scope, question.key)] = raw
+
+
+def sync_widgets(scope: str, questions: tuple[Question, ...], answers: Mapping[str, Any],
+                 *, unsaved: Mapping[str, Any]) -> None:
+    """Make the widgets show the stored answers (colleagues' changes included), except unsaved input, kept as typed."""
+    for question in questions:
+        if question.key in unsaved:
+            show_typed(scope, question, unsaved[question.key])
+        else:
+            load_widgets(scope, (question,), answers, force=True)
 
 
 def read_widget(scope: str, question: Question) -> Any:
