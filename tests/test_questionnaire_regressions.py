@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from sqlmodel import Session, select
 
 from core.errors import FieldErrors
@@ -307,7 +308,7 @@ def test_an_open_conflict_is_not_dropped_when_another_field_is_saved(engine, ses
 # --- 10. two colleagues copying into overlapping products in a different order deadlock on PostgreSQL -------------
 
 
-def test_concurrent_copies_into_the_same_products_in_another_order_both_finish(engine, session, backend, monkeypatch):
+def test_concurrent_copies_into_the_same_products_in_another_order_both_finish(engine, session, monkeypatch):
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
@@ -353,3 +354,15 @@ def test_concurrent_copies_into_the_same_products_in_another_order_both_finish(e
             except Exception as exc:
                 outcomes.append(type(exc).__name__ + ": " + str(exc).splitlines()[0])
     assert outcomes == ["ok", "ok"], outcomes
+
+
+def test_a_product_set_up_before_the_questionnaire_existed_gets_no_empty_questionnaire(engine, session):
+    from core.errors import NotFound
+
+    town, anna, _tom, _ordered = _setup(session)
+    live = order_product(session, town, "melderegisterauskunft", state=OrderedProductState.SETUP)
+    with pytest.raises(NotFound):
+        open_questionnaire(session, actor=actor_of(anna), ordered_product_id=live.id)
+    session.rollback()
+    at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(live.id)})
+    assert "keinen Fragebogen" in all_text(at) and "Eingereicht am" not in all_text(at)
