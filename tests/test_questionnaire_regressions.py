@@ -360,9 +360,9 @@ def test_a_product_set_up_before_the_questionnaire_existed_gets_no_empty_questio
     from core.errors import NotFound
 
     town, anna, _tom, _ordered = _setup(session)
-    live = order_product(session, town, "melderegisterauskunft", state=OrderedProductState.SETUP)
-    with pytest.raises(NotFound):
-        open_questionnaire(session, actor=actor_of(anna), ordered_product_id=live.id)
-    session.rollback()
-    at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(live.id)})
+    live_id = order_product(session, town, "melderegisterauskunft", state=OrderedProductState.SETUP).id
+    at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(live_id)})
     assert "keinen Fragebogen" in all_text(at) and "Eingereicht am" not in all_text(at)
+    with pytest.raises(NotFound):
+        open_questionnaire(session, actor=actor_of(anna), ordered_product_id=live_id)
+    session.rollback()
