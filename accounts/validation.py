@@ -29,6 +29,8 @@ def normalise_phone(raw: str, *, required: bool = True) -> tuple[str | None, str
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         return None, "Bitte geben Sie eine gültige Telefonnummer an, z. B. 0351 1234567 oder +49 351 1234567."
+    if number.extension:  # E.164 has no extension: it would be dropped without a word
+        return None, "Bitte geben Sie die Durchwahl als Teil der Nummer an, z. B. 0351 555-07 statt „555-0 App. 7“."
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     mail_sending_timeout_minutes: int = 15  # a mail in 'sending' this long is "unklar" (never resent)
     # Public address of the shop, for links in e-mails.
     app_base_url: str = "http://127.0.0.1:8501"
+    # KISA's team mailbox: told about every submitted configuration (empty: no notice). Set it in production.
+    kisa_mailbox: str = "antragsmanagement@kisa.example"
 
     def effective_database_url(self) -> str:
         """Return the SQLAlchemy URL: the configured one, else the SQLite file."""

@@ -21,6 +21,7 @@ EVENTS = {
     "application.received": "Antragseingang",
     "questionnaire.submitted": "Konfiguration eingereicht",
     "questionnaire.assigned": "Bitte um Mitarbeit am Fragebogen",
+    "questionnaire.received": "Neue Konfiguration für KISA",
 }
 
 

@@ -75,45 +75,14 @@ def _apply() -> None:
     chosen = [d.questionnaire_id for d in drafts if state.get(f"md_apply_{d.questionnaire_id}", True)]
     try:
         with session_scope() as session:
-            count = apply_master(session, actor=actor, questionnaire_ids=chosen, keys=tuple(state.get("md_changed", ())))
+            updated = apply_master(session, actor=actor, questionnaire_ids=chosen,
+                                   keys=tuple(state.get("md_changed", ())))
     except DomainError as exc:
         state["md_apply_problem"] = str(exc)
         return
-    state["md_applied"] = count
+    state["md_applied"] = updated
     state.pop("md_drafts", None)
 
-
-saved_count = state.pop("md_saved", None)
-if saved_count == 0:
-    st.info("Keine Änderungen zu speichern.")
-elif saved_count is not None:
-    st.success(f"Stammdaten gespeichert ({count(saved_count, 'Angabe', 'Angaben')} geändert).", icon=":material/task_alt:")
-applied = state.pop("md_applied", None)
-if applied is not None:
-    st.success(f"Stammdaten in {count(applied, 'Fragebogen', 'Fragebögen')} übernommen.", icon=":material/task_alt:")
-if state.get("md_apply_problem"):
-    st.error(state.pop("md_apply_problem"))
-
-drafts = state.get("md_drafts") or ()
-if drafts:
-    with st.container(border=True):
-        st.markdown("**Diese Fragebögen sind noch nicht eingereicht und enthalten andere Angaben.** "
-                    "Sollen die neuen Stammdaten dort übernommen werden?")
-        for draft in drafts:
-            st.checkbox(f"{draft.product_name} – {', '.join(draft.labels)}", value=True,
-                        key=f"md_apply_{draft.questionnaire_id}")
-        apply_col, skip_col = st.columns(2)
-        apply_col.button("In ausgewählte Fragebögen übernehmen", type="primary", on_click=_apply,
-                         icon=":material/sync:")
-        skip_col.button("Nicht übernehmen", on_click=lambda: state.pop("md_drafts", None))
-
-stale = state.pop("md_stale", None)
-if stale:
-    st.warning(stale, icon=":material/sync_problem:")
-    by_key = {q.key: q for q in questions}
-    for key, value in state.pop("md_stale_answers", {}).items():
-        shown = "; ".join(answer_lines(by_key[key], value, names))
-        st.caption(f"{md(by_key[key].label)}: jetzt gespeichert „{md(shown)}“ – Ihre Eingabe steht im Feld.")
 
 # Fields the person has not changed show the stored master data (also a colleague's newer values);
 # changed fields keep what was typed until it is saved.
@@ -129,4 +98,45 @@ for step in MASTER_STEPS:
 
 if state.get(ERRORS):
     st.error(f"Bitte prüfen Sie die markierten Angaben ({len(state[ERRORS])}). Es wurde nichts gespeichert.")
+elif changed_here:
+    st.caption(f":material/edit: {count(len(changed_here), 'geänderte Angabe ist', 'geänderte Angaben sind')} "
+               "noch nicht gespeichert.")
 st.button("Stammdaten speichern", type="primary", icon=":material/save:", on_click=_save)
+
+
+def _feedback() -> None:
+    """What saving did, right below the button where the person looks."""
+    saved_count = state.pop("md_saved", None)
+    if saved_count == 0:
+        st.info("Keine Änderungen zu speichern.")
+    elif saved_count is not None:
+        st.success(f"Stammdaten gespeichert ({count(saved_count, 'Angabe', 'Angaben')} geändert).", icon=":material/task_alt:")
+    applied = state.pop("md_applied", None)
+    if applied is not None:
+        st.success(f"Stammdaten in {count(applied, 'Fragebogen', 'Fragebögen')} übernommen.", icon=":material/task_alt:")
+    if state.get("md_apply_problem"):
+        st.error(state.pop("md_apply_problem"))
+
+    drafts = state.get("md_drafts") or ()
+    if drafts:
+        with st.container(border=True):
+            st.markdown("**Diese Fragebögen sind noch nicht eingereicht und enthalten andere Angaben.** "
+                        "Sollen die neuen Stammdaten dort übernommen werden?")
+            for draft in drafts:
+                st.checkbox(f"{draft.product_name} – {', '.join(draft.labels)}", value=True,
+                            key=f"md_apply_{draft.questionnaire_id}")
+            apply_col, skip_col = st.columns(2)
+            apply_col.button("In ausgewählte Fragebögen übernehmen", type="primary", on_click=_apply,
+                             icon=":material/sync:")
+            skip_col.button("Nicht übernehmen", on_click=lambda: state.pop("md_drafts", None))
+
+    stale = state.pop("md_stale", None)
+    if stale:
+        st.warning(stale, icon=":material/sync_problem:")
+        by_key = {q.key: q for q in questions}
+        for key, value in state.pop("md_stale_answers", {}).items():
+            shown = "; ".join(answer_lines(by_key[key], value, names))
+            st.caption(f"{md(by_key[key].label)}: jetzt gespeichert „{md(shown)}“ – Ihre Eingabe steht im Feld.")
+
+
+_feedback()

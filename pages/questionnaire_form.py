@@ -7,7 +7,7 @@ import streamlit as st
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import Role
-from questionnaire.checks import is_required
+from questionnaire.checks import Problem, is_required
 from questionnaire.definition import REVIEW_STEP, STEP_TITLES, Question, step_of
 from questionnaire.display import answer_lines
 from questionnaire.drafts import list_questionnaires, open_questionnaire, read_questionnaire, save_step
@@ -58,10 +58,6 @@ def go_to(step: str) -> None:
     """Open another step (kept in the address, so a reload or a link lands there)."""
     state[f"fb_step_{qid}"] = step
     st.query_params["schritt"] = step
-
-
-def _step_changed() -> None:
-    st.query_params["schritt"] = state[f"fb_step_{qid}"]
 
 
 def _save(key: str, base_version: int) -> None:
@@ -127,7 +123,11 @@ st.title(view.product.name)
 badge = f":blue-badge[{view.state_name}]"
 st.markdown(f"Konfigurationsfragebogen · **{md(view.municipality_name)}** (AGS {view.municipality_ags}) · {badge}")
 if view.updated_by:
-    st.caption(f"Zuletzt gespeichert am {fmt_datetime(view.updated_at)} von {md(view.updated_by)} · Stand {view.version}")
+    st.caption(f"Zuletzt gespeichert am {fmt_datetime(view.updated_at)} von {md(view.updated_by)}")
+seen = state.get(f"fb_seen_{qid}")
+if seen is not None and view.version > seen and view.updated_by and view.updated_by != actor.full_name:
+    st.toast(f"Neue Angaben von {md(view.updated_by)} sind übernommen.", icon=":material/sync:")
+state[f"fb_seen_{qid}"] = view.version
 submitted_number = state.pop(f"fb_submitted_{qid}", None)
 if submitted_number:
     st.success(f"Eingereicht (Fassung {submitted_number}). Sie erhalten eine Bestätigung per E-Mail; KISA prüft die "
@@ -171,24 +171,29 @@ if not view.editable:
     st.stop()
 
 # ---- wizard ----------------------------------------------------------------------------------------------------------
-open_by_step: dict[str, int] = {}
+open_keys: dict[str, set[str]] = {}
 for problem in view.problems:
-    open_by_step[problem.step] = open_by_step.get(problem.step, 0) + 1
+    open_keys.setdefault(problem.step, set()).add(problem.key)
+for key in errors:  # typed but not saved: open, whatever the stored answer says
+    open_keys.setdefault(step_of(key), set()).add(key)
 step_param = st.query_params.get("schritt", step_keys[0])
 state.setdefault(f"fb_step_{qid}", step_param if step_param in step_keys else step_keys[0])
-
-
-def _step_label(key: str) -> str:
-    number = step_keys.index(key) + 1
-    if key == REVIEW_STEP:
-        return f"{number}. {STEP_TITLES[REVIEW_STEP]}"
-    missing = open_by_step.get(key, 0)
-    return f"{number}. {STEP_TITLES.get(key, key)}" + (f" ({missing} offen)" if missing else " ✓")
-
+current = state[f"fb_step_{qid}"]
 
 nav_col, body_col = st.columns([1, 3], gap="large")
 with nav_col:
-    st.radio("Schritte", step_keys, format_func=_step_label, key=f"fb_step_{qid}", on_change=_step_changed)
+    # Buttons, not a radio: their labels change with the open points and must not reset the chosen step.
+    st.markdown("**Schritte**")
+    for number, key in enumerate(step_keys, start=1):
+        missing = len(open_keys.get(key, ()))
+        if key == REVIEW_STEP:
+            icon, suffix = ":material/send:", ""
+        elif missing:
+            icon, suffix = ":material/radio_button_unchecked:", f" · {missing} offen"
+        else:
+            icon, suffix = ":material/check_circle:", ""
+        st.button(f"{number}. {STEP_TITLES.get(key, key)}{suffix}", key=f"fb_nav_{qid}_{key}", icon=icon,
+                  type="primary" if key == current else "tertiary", on_click=go_to, args=(key,), width="stretch")
     if state.pop(SAVED, False):
         st.caption(":material/cloud_done: Gespeichert")
     else:
@@ -214,11 +219,14 @@ with body_col:
 
     if current == REVIEW_STEP:
         st.subheader("Prüfen und absenden")
-        show_problems(view.problems, go_to=go_to)
+        not_saved = [Problem(step_of(key), key, questions[key].label, f"nicht gespeichert – {message}")
+                     for key, message in errors.items() if key in questions]
+        open_points = not_saved + [p for p in view.problems if p.key not in errors]
+        show_problems(open_points, go_to=go_to)
         problem = state.pop(f"fb_submit_problem_{qid}", None)
         if problem:
             st.error(problem)
-        with st.popover("Fragebogen einreichen …", icon=":material/send:", disabled=bool(view.problems)):
+        with st.popover("Fragebogen einreichen …", icon=":material/send:", disabled=bool(open_points)):
             st.write("Nach dem Einreichen sind die Angaben schreibgeschützt, bis KISA eine Rückfrage stellt. "
                      "KISA beginnt dann mit der Prüfung und Einrichtung.")
             st.button("Ja, verbindlich einreichen", type="primary", on_click=_submit, args=(view.version,),

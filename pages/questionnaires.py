@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.db import session_scope
-from models import Role
+from models import STATE_NAMES, OrderedProductState, Role
 from questionnaire.drafts import QuestionnaireRow, list_questionnaires
 from questionnaire.export import export_zip
 from questionnaire.team import my_assignments
@@ -14,8 +14,12 @@ from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 st.title("Konfigurationsfragebögen")
-st.caption("Für jedes bestellte Produkt geben Sie im Fragebogen die fachlichen und technischen Angaben an. "
-           "Allgemeine Angaben tragen Sie einmal als Stammdaten ein; sie füllen jeden Fragebogen vor.")
+if actor.role == Role.KOMMUNE:
+    st.caption("Für jedes bestellte Produkt geben Sie im Fragebogen die fachlichen und technischen Angaben an. "
+               "Allgemeine Angaben tragen Sie einmal als Stammdaten ein; sie füllen jeden Fragebogen vor.")
+else:
+    st.caption("Die Fragebögen aller Kommunen. Eingereichte Konfigurationen lesen Sie hier und laden sie als PDF "
+               "und JSON herunter.")
 
 with session_scope() as session:
     rows = list_questionnaires(session, actor=actor)
@@ -43,12 +47,22 @@ if not rows:
     st.stop()
 
 if actor.role != Role.KOMMUNE:
+    town_col, state_col = st.columns(2)
     municipalities = sorted({r.municipality_name for r in rows})
-    chosen = st.selectbox("Kommune", municipalities, index=None, placeholder="Alle Kommunen", key="qs_municipality")
+    chosen = town_col.selectbox("Kommune", municipalities, index=None, placeholder="Alle Kommunen",
+                                key="qs_municipality")
+    states = sorted({r.state_name for r in rows})
+    default_state = [STATE_NAMES[OrderedProductState.SUBMITTED]] if STATE_NAMES[OrderedProductState.SUBMITTED] in states else []
+    chosen_states = state_col.multiselect("Stand", states, default=default_state, placeholder="alle Stände",
+                                          key="qs_states", select_all=False)
     if chosen:
         rows = [r for r in rows if r.municipality_name == chosen]
+    if chosen_states:
+        rows = [r for r in rows if r.state_name in chosen_states]
 
-begun = [r.questionnaire_id for r in rows if r.questionnaire_id is not None]
+# KISA bundles what was submitted; a municipality also its drafts (its own working copy).
+begun = [r.questionnaire_id for r in rows if r.questionnaire_id is not None
+         and (actor.role == Role.KOMMUNE or r.submitted_at is not None)]
 if begun:
 
     def _bundle() -> bytes:
@@ -58,7 +72,9 @@ if begun:
     st.download_button(f"{count(len(begun), 'Konfiguration', 'Konfigurationen')} herunterladen (ZIP mit PDF und JSON)",
                        data=_bundle, file_name="Konfigurationen.zip", mime="application/zip",
                        icon=":material/folder_zip:", key="qs_zip",
-                       help="Je Produkt die eingereichte Fassung, sonst der aktuelle Entwurf.")
+                       help="Je Produkt die zuletzt eingereichte Fassung" + (
+                           ", sonst der aktuelle Entwurf (als Entwurf gekennzeichnet)." if actor.role == Role.KOMMUNE
+                           else "."))
 
 waiting = [r for r in rows if r.editable]
 done = [r for r in rows if not r.editable]
@@ -72,12 +88,16 @@ def _row(row: QuestionnaireRow) -> None:
         title += f"  \n{md(row.municipality_name)}"
     name_col.markdown(f"**{title}**" if actor.role == Role.KOMMUNE else title)
     state_col.markdown(f":blue-badge[{row.state_name}]")
-    when = (f"eingereicht {fmt_datetime(row.submitted_at)}" if row.submitted_at and not row.editable
-            else f"zuletzt {fmt_datetime(row.updated_at)}" if row.updated_at else "noch nicht begonnen")
+    if row.questionnaire_id is None and not row.editable:
+        when = "ohne Fragebogen im Shop"  # ordered and set up before the shop had the questionnaire
+    elif row.submitted_at and not row.editable:
+        when = f"eingereicht {fmt_datetime(row.submitted_at)}"
+    else:
+        when = f"zuletzt {fmt_datetime(row.updated_at)}" if row.updated_at else "noch nicht begonnen"
     when_col.caption(when)
     with link_col:
         label = "Ausfüllen" if row.editable and actor.role == Role.KOMMUNE else "Ansehen"
-        if row.questionnaire_id is None and actor.role != Role.KOMMUNE:
+        if row.questionnaire_id is None and (actor.role != Role.KOMMUNE or not row.editable):
             st.caption("–")
         else:
             st.page_link("pages/questionnaire_form.py", label=label, icon=":material/edit_note:",

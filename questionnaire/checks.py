@@ -159,6 +159,7 @@ def _persons(raw: object) -> list[dict[str, str]] | None:
     if not isinstance(raw, list | tuple):
         raise ValueProblem("Bitte tragen Sie die Personen in die Tabelle ein.")
     persons: list[dict[str, str]] = []
+    problems_found: list[str] = []  # every row's problem at once, not only the first
     for number, row in enumerate(raw, start=1):
         row = row if isinstance(row, Mapping) else {}
         name = clean_free_text(str(row.get("name") or ""), multiline=False)
@@ -166,15 +167,27 @@ def _persons(raw: object) -> list[dict[str, str]] | None:
         phone = str(row.get("telefon") or "").strip()
         if not (name or email or phone):
             continue  # an empty row of the table
+        row_problems = []
         if len(name) < 3 or len(name) > 200:
-            raise ValueProblem(f"Person {number}: Bitte geben Sie Vor- und Nachnamen an.")
+            row_problems.append("Bitte geben Sie Vor- und Nachnamen an.")
+        person = {"name": name, "email": "", "telefon": ""}
         if not email:
-            raise ValueProblem(f"Person {number}: Bitte geben Sie die E-Mail-Adresse an.")
-        try:
-            person = {"name": name, "email": _email(email), "telefon": _phone(phone) if phone else ""}
-        except ValueProblem as exc:
-            raise ValueProblem(f"Person {number}: {exc}") from None
+            row_problems.append("Bitte geben Sie die E-Mail-Adresse an.")
+        else:
+            try:
+                person["email"] = _email(email)
+            except ValueProblem as exc:
+                row_problems.append(str(exc))
+        if phone:
+            try:
+                person["telefon"] = _phone(phone)
+            except ValueProblem as exc:
+                row_problems.append(str(exc))
+        if row_problems:
+            problems_found.append(f"Person {number}: " + " ".join(row_problems))
         persons.append(person)
+    if problems_found:
+        raise ValueProblem(" · ".join(problems_found))
     if len(persons) > MAX_PERSONS:
         raise ValueProblem(f"Bitte nennen Sie höchstens {MAX_PERSONS} Personen.")
     return persons or None

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from accounts.actor import Actor
 from audit.log import record
 from core.clock import utcnow
+from core.config import get_settings
 from core.errors import DomainError
 from lifecycle.machine import transition
 from models import Municipality, OrderedProductState, QuestionnaireSubmission
@@ -80,6 +81,18 @@ def submit(session: Session, *, actor: Actor, questionnaire_id: int, base_versio
                 "submission_label": "erste Fassung" if number == 1 else f"Fassung {number}",
                 "questionnaire_url": questionnaire_link(ordered.id or 0),
             })
+    mailbox = get_settings().kisa_mailbox.strip()
+    if mailbox:
+        enqueue(session, event="questionnaire.received", to=mailbox, municipality_id=questionnaire.municipality_id,
+                context={
+                    "product": product.name,
+                    "municipality": municipality.name if municipality else "",
+                    "ags": municipality.ags if municipality else "",
+                    "submitter": actor.full_name,
+                    "submitter_email": actor.email,
+                    "submission_label": "erste Fassung" if number == 1 else f"Fassung {number} (nach Rückfrage)",
+                    "questionnaire_url": questionnaire_link(ordered.id or 0),
+                })
     record(session, actor=actor, action="questionnaire.submitted", entity_type="questionnaire",
            entity_id=questionnaire.id, municipality_id=questionnaire.municipality_id,
            details=f"{product.name}: Fassung {number} eingereicht.")

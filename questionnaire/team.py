@@ -56,7 +56,7 @@ def invite_to_questionnaires(
         errors["note"] = f"Bitte kürzen Sie die Nachricht auf höchstens 1000 Zeichen (jetzt {len(note)})."
     address, problem = normalise_email(email)
     if problem:
-        errors["email"] = problem
+        errors["email"] = problem if email.strip() else "Bitte geben Sie die E-Mail-Adresse der Person an."
     if errors:
         raise FieldErrors(errors)
     questionnaires = [get_questionnaire(session, actor=actor, questionnaire_id=i) for i in dict.fromkeys(questionnaire_ids)]

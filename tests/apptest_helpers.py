@@ -143,7 +143,7 @@ def field_message(at: AppTest, key: str) -> str | None:
             if getattr(node, "key", None) == key:
                 following = nodes[index + 1] if index + 1 < len(nodes) else None
                 if following is not None and getattr(following, "type", "") == "error":
-                    return str(following.value)
+                    return shown(str(following.value))  # as a person reads it
                 return None
     raise AssertionError(f"no widget with key {key!r} on the page")
 

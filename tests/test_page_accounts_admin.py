@@ -6,6 +6,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from models import Role, User, UserStatus
+from tests.apptest_helpers import texts
 from tests.builders import actor_of, make_user
 
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "accounts_admin.py"
@@ -38,7 +39,7 @@ def test_bad_new_account_shows_german_messages_at_the_fields(session):
     at.text_input(key="adm_email").input("kaputt")
     at.text_input(key="adm_password").input("kurz")
     at.button[-1].click().run()
-    messages = [e.value for e in at.error]
+    messages = texts(at, "error")
     assert any("gültige E-Mail-Adresse" in m for m in messages)
     assert any("mindestens 12" in m for m in messages)
     assert session.exec(select(User).where(User.email == "kaputt")).first() is None

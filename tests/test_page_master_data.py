@@ -81,3 +81,23 @@ def test_overview_offers_all_begun_questionnaires_as_one_zip(engine, session):
     session.commit()
     at = open_page(engine, "questionnaires", user=anna)
     assert [b.label for b in at.get("download_button")] == ["1 Konfiguration herunterladen (ZIP mit PDF und JSON)"]
+
+
+def test_kisa_downloads_only_submitted_configurations(engine, session):
+    from models import Role
+    from questionnaire.submission import submit
+    from tests.questionnaire_world import fill_completely
+
+    town = make_municipality(session)
+    anna = make_user(session, municipality=town, can_manage_team=True)
+    first = order_product(session, town, "meldebescheinigung")
+    second = order_product(session, town, "melderegisterauskunft")
+    actor = actor_of(anna)
+    submitted = open_questionnaire(session, actor=actor, ordered_product_id=first.id)
+    open_questionnaire(session, actor=actor, ordered_product_id=second.id)  # a draft
+    submit(session, actor=actor, questionnaire_id=submitted, base_version=fill_completely(session, actor, submitted))
+    session.commit()
+    at = open_page(engine, "questionnaires", user=make_user(session, role=Role.KISA))
+    assert [b.label for b in at.get("download_button")] == ["1 Konfiguration herunterladen (ZIP mit PDF und JSON)"]
+    text = all_text(at)
+    assert "Meldebescheinigung" in text and "Melderegisterauskunft" not in text  # filtered to "eingereicht"

@@ -181,6 +181,7 @@ def test_coordinator_asks_a_new_colleague_for_help_and_a_mail_goes_out(engine, s
     at.multiselect(key=f"{prefix}_steps").select("daten")
     click(at, "Einladung senden")
     assert "ein neues Konto wurde angelegt" in all_text(at)
+    assert at.text_input(key=f"{prefix}_email").value == ""  # a second click cannot send it twice
     invited = session.exec(select(User).where(User.email == "it-leitung@musterau.example")).one()
     mail = session.exec(select(OutboxMail).where(OutboxMail.to_address == invited.email)).one()
     session.commit()
@@ -198,3 +199,18 @@ def test_review_and_read_only_pages_offer_the_pdf_and_the_json_export(engine, se
     _town, anna, ordered = _setup(session)
     at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(ordered.id), "schritt": "pruefen"})
     assert [b.label for b in at.get("download_button")] == ["Konfiguration als PDF", "Export für KISA (JSON)"]
+
+
+def test_a_wrong_value_not_saved_is_an_open_point_on_the_review_page(engine, session):
+    _town, anna, ordered = _setup(session)
+    at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(ordered.id)})
+    questionnaire_id = session.exec(select(Questionnaire.id).where(Questionnaire.ordered_product_id == ordered.id)).one()
+    session.commit()
+    run(at, at.text_input(key=f"q_fb{questionnaire_id}_kontakte.fachlich_telefon").input("12"))
+    at.button(key=f"fb_nav_{questionnaire_id}_pruefen").click()
+    run(at)
+    text = all_text(at)
+    assert "Fachliche:r Ansprechpartner:in – Telefon – nicht gespeichert" in text
+    at.button(key=f"fb_nav_{questionnaire_id}_kontakte").click()
+    run(at)
+    assert at.text_input(key=f"q_fb{questionnaire_id}_kontakte.fachlich_telefon").value == "12"  # still as typed

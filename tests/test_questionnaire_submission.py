@@ -169,3 +169,27 @@ def test_two_colleagues_submitting_at_once_submit_once(engine, session, world, d
     session.expire_all()
     assert len(submissions(session, draft)) == 1
     assert len(mails(session, "questionnaire.submitted")) == 1
+
+
+def test_kisas_team_mailbox_is_told_about_each_submission(session, world, draft, monkeypatch):
+    from core.config import get_settings
+
+    monkeypatch.setenv("OAA_KISA_MAILBOX", "team@kisa.example")
+    get_settings.cache_clear()
+    version = fill_completely(session, world.coordinator, draft)
+    submit(session, actor=world.coordinator, questionnaire_id=draft, base_version=version)
+    session.commit()
+    [notice] = mails(session, "questionnaire.received")
+    assert notice.to_address == "team@kisa.example"
+    assert "Riesa" in notice.subject and f"fragebogen?nr={world.ordered[MB].id}" in notice.text_body
+
+
+def test_no_notice_without_a_team_mailbox(session, world, draft, monkeypatch):
+    from core.config import get_settings
+
+    monkeypatch.setenv("OAA_KISA_MAILBOX", "")
+    get_settings.cache_clear()
+    version = fill_completely(session, world.coordinator, draft)
+    submit(session, actor=world.coordinator, questionnaire_id=draft, base_version=version)
+    session.commit()
+    assert mails(session, "questionnaire.received") == []

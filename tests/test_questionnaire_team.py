@@ -78,7 +78,7 @@ def test_an_existing_colleague_gets_no_new_account_and_a_mail_without_invitation
     assert len(session.exec(select(User)).all()) == users_before
     [mail] = mails(session, "questionnaire.assigned")
     assert mail.to_address == world.colleague.email
-    assert "einladung" not in mail.text_body and "bestehenden Konto" in mail.text_body
+    assert "einladung" not in mail.text_body and "Melden Sie sich mit Ihrem Konto an" in mail.text_body
     assert f"fragebogen?nr={world.ordered[MB].id}&schritt=kontakte" in mail.text_body
 
 

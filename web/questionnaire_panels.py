@@ -30,10 +30,11 @@ def copy_panel(actor: Actor, view: QuestionnaireView) -> None:
                    "Produkt dieselbe Einstellung hat.")
         names = {t.ordered_product_id: t.product_name + ("" if t.begun else " (noch nicht begonnen)") for t in targets}
         chosen = st.multiselect("In diese Produkte", list(names), format_func=names.__getitem__, key=f"cp_targets_{view.id}",
-                                placeholder="Produkte wählen …")
+                                placeholder="Produkte wählen …", select_all=False)
         step_options = [s.key for s in view.steps]
         steps = st.multiselect("Diese Schritte", step_options, default=[s for s in step_options if s != "produkt"],
-                               format_func=lambda key: STEP_TITLES.get(key, key), key=f"cp_steps_{view.id}")
+                               format_func=lambda key: STEP_TITLES.get(key, key), key=f"cp_steps_{view.id}", select_all=False,
+                               placeholder="Schritte wählen …")
         with st.popover("Angaben kopieren …", icon=":material/content_copy:", disabled=not chosen or not steps):
             st.write("Die Angaben der gewählten Schritte ersetzen die Angaben in "
                      f"{count(len(chosen), 'Fragebogen', 'Fragebögen')}. "
@@ -43,6 +44,7 @@ def copy_panel(actor: Actor, view: QuestionnaireView) -> None:
         report = st.session_state.pop(f"cp_report_{view.id}", None)
         if isinstance(report, str):
             st.success(report, icon=":material/task_alt:")
+            st.toast(report, icon=":material/task_alt:")  # the confirmation popover may cover the message
         for line in st.session_state.pop(f"cp_skipped_{view.id}", []):
             st.warning(line)
         problem = st.session_state.pop(f"cp_problem_{view.id}", None)
@@ -108,10 +110,11 @@ def invite_panel(actor: Actor, view: QuestionnaireView, others: dict[int, str]) 
         with position_col:
             field_error(errors, "position")
         st.multiselect("Welche Schritte soll die Person ausfüllen?", [s.key for s in view.steps],
-                       format_func=lambda key: STEP_TITLES.get(key, key), key=f"{prefix}_steps")
+                       format_func=lambda key: STEP_TITLES.get(key, key), key=f"{prefix}_steps", select_all=False,
+                       placeholder="Schritte wählen …")
         field_error(errors, "steps")
         st.multiselect("Auch für diese Produkte (optional)", list(others), format_func=others.__getitem__,
-                       key=f"{prefix}_others", placeholder="weitere Produkte …")
+                       key=f"{prefix}_others", placeholder="weitere Produkte …", select_all=False)
         st.text_area("Nachricht (optional)", key=f"{prefix}_note", max_chars=1000)
         field_error(errors, "note")
         st.button("Einladung senden", type="primary", icon=":material/send:", key=f"{prefix}_go", on_click=_invite,
@@ -142,5 +145,6 @@ def _invite(actor: Actor, questionnaire_id: int, prefix: str) -> None:
     who = md(state.get(f"{prefix}_email", ""))
     state[f"{prefix}_done"] = (f"Einladung an {who} gesendet; ein neues Konto wurde angelegt." if invited.new_account
                                else f"{who} wurde per E-Mail um Mitarbeit gebeten.")
-    for field in ("email", "name", "position", "steps", "others", "note"):
-        state.pop(f"{prefix}_{field}", None)
+    # Empty the form (set, not deleted: the browser then shows the empty values too).
+    for field, empty in (("email", ""), ("name", ""), ("position", None), ("steps", []), ("others", []), ("note", "")):
+        state[f"{prefix}_{field}"] = empty

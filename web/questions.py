@@ -15,6 +15,7 @@ from accounts.validation import format_phone
 from questionnaire.checks import MAX_PERSONS
 from questionnaire.definition import Question
 from web.forms import field_error
+from web.text import md
 
 YES, NO = "Ja", "Nein"
 PERSON_FIELDS = (("name", "Name"), ("email", "E-Mail"), ("telefon", "Telefon (optional)"))
@@ -150,7 +151,7 @@ def render_question(
     elif kind == "gemeinden":
         labels = gemeinde_labels or {}
         st.multiselect(label, list(labels), format_func=lambda ags: labels.get(ags, ags),
-                       placeholder="Gemeinde suchen …", **common)
+                       placeholder="Gemeinde suchen …", **common, select_all=False)
     elif kind == "personen":
         _render_persons(question, scope, label=label, disabled=disabled, on_change=on_change)
     else:
@@ -164,7 +165,7 @@ def render_question(
 
 def _render_persons(question: Question, scope: str, *, label: str, disabled: bool,
                     on_change: Callable[..., None] | None) -> None:
-    st.markdown(f"**{label}**")
+    st.markdown(f"**{md(label)}**")
     if question.help:
         st.caption(question.help)
     slots = st.session_state.get(_slots_key(scope, question.key), 2)
