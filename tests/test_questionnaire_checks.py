@@ -371,3 +371,14 @@ def test_phone_numbers_of_contacts_must_be_german():
 def test_direction_overrides_are_dropped_but_joiners_of_names_and_emoji_are_kept():
     assert clean("text", "Amt\u202eevil\u202c") == "Amtevil"
     assert clean("text", "Familie 👩\u200d👩\u200d👧") == "Familie 👩\u200d👩\u200d👧"
+
+
+def test_a_phone_number_with_an_extension_is_refused_not_cut():
+    assert "Durchwahl" in refused("telefon", "0351 / 555-0 ext. 7")
+
+
+def test_every_problem_of_the_persons_table_is_named_at_once():
+    message = refused("personen", [{"name": "Anna Beispiel", "email": "anna@", "telefon": ""},
+                                   {"name": "Paul Prüfer", "email": "paul@example.org", "telefon": "12"},
+                                   {"name": "Petra Ohne", "email": "", "telefon": ""}])
+    assert "Person 1" in message and "Person 2" in message and "Person 3" in message
