@@ -20,8 +20,8 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/oaa db upgrade
-	OAA_DEMO=$${OAA_DEMO:-1} $(BIN)/oaa demo seed --if-empty
-	OAA_DEMO=$${OAA_DEMO:-1} $(BIN)/streamlit run server.py --server.port $(PORT) --server.address $(ADDRESS)
+	OAA_DEMO=$${OAA_DEMO:-1} OAA_APP_BASE_URL=$${OAA_APP_BASE_URL:-http://$(ADDRESS):$(PORT)} $(BIN)/oaa demo seed --if-empty
+	OAA_DEMO=$${OAA_DEMO:-1} OAA_APP_BASE_URL=$${OAA_APP_BASE_URL:-http://$(ADDRESS):$(PORT)} $(BIN)/streamlit run server.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Browser tests need a Chromium: Debian's at /usr/bin/chromium, else Playwright's own.
 browser: $(STAMP)
