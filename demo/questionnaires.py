@@ -19,6 +19,7 @@ from models import (
     QuestionnaireAssignment,
     QuestionnaireEdit,
     QuestionnaireSubmission,
+    ReviewComment,
     User,
 )
 from questionnaire.drafts import open_questionnaire, read_questionnaire, save_step
@@ -110,7 +111,7 @@ def seed_questionnaires(session: Session, by_ags: dict[str, Municipality]) -> No
 def delete_questionnaires(session: Session, municipality_ids: Any) -> None:
     """Remove master data and questionnaires (with edits, submissions, assignments) of the given municipalities."""
     questionnaires = select(Questionnaire.id).where(col(Questionnaire.municipality_id).in_(municipality_ids))
-    for table in (QuestionnaireAssignment, QuestionnaireEdit, QuestionnaireSubmission):
+    for table in (QuestionnaireAssignment, QuestionnaireEdit, QuestionnaireSubmission, ReviewComment):
         session.exec(delete(table).where(col(table.questionnaire_id).in_(questionnaires)))
     session.exec(delete(Questionnaire).where(col(Questionnaire.municipality_id).in_(municipality_ids)))
     session.exec(delete(MasterData).where(col(MasterData.municipality_id).in_(municipality_ids)))

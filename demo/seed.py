@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from accounts.passwords import hash_password
 from accounts.validation import normalise_phone
@@ -23,6 +23,9 @@ from models import (
     OrderLine,
     OutboxMail,
     RegistrationDecision,
+    ReviewComment,
+    SetupTask,
+    StateChange,
     User,
     UserStatus,
     WebSession,
@@ -106,6 +109,15 @@ def reset_demo(session: Session) -> int:
     session.exec(delete(AuditEvent).where(
         col(AuditEvent.municipality_id).in_(demo_munis) | col(AuditEvent.actor_id).in_(demo_users)))
     delete_questionnaires(session, demo_munis)
+    demo_products = select(OrderedProduct.id).where(col(OrderedProduct.municipality_id).in_(demo_munis))
+    session.exec(delete(StateChange).where(col(StateChange.ordered_product_id).in_(demo_products)))
+    session.exec(delete(SetupTask).where(col(SetupTask.ordered_product_id).in_(demo_products)))
+    # Real records keep their history; only the link to a demo person goes (the name stays in the text).
+    session.exec(update(StateChange).where(col(StateChange.actor_id).in_(demo_users)).values(actor_id=None))
+    session.exec(update(SetupTask).where(col(SetupTask.done_by_id).in_(demo_users)).values(done_by_id=None))
+    session.exec(update(OrderedProduct).where(col(OrderedProduct.assigned_to_id).in_(demo_users))
+                 .values(assigned_to_id=None))
+    session.exec(delete(ReviewComment).where(col(ReviewComment.author_id).in_(demo_users)))
     demo_orders = select(Order.id).where(col(Order.municipality_id).in_(demo_munis))
     session.exec(delete(OrderLine).where(col(OrderLine.order_id).in_(demo_orders)))
     session.exec(delete(Order).where(col(Order.municipality_id).in_(demo_munis)))

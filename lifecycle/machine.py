@@ -15,7 +15,7 @@ from accounts.actor import Actor
 from audit.log import record
 from core.clock import utcnow
 from core.errors import DomainError, PermissionDenied
-from models import STATE_NAMES, OrderedProduct, OrderedProductState, Role
+from models import STATE_NAMES, OrderedProduct, OrderedProductState, Role, StateChange
 
 S = OrderedProductState
 MUNICIPAL = frozenset({Role.KOMMUNE})
@@ -63,7 +63,11 @@ def allowed(source: OrderedProductState, target: OrderedProductState) -> Transit
 def transition(
     session: Session, *, actor: Actor, ordered: OrderedProduct, target: OrderedProductState, details: str = ""
 ) -> Transition:
-    """Move ``ordered`` to ``target`` if the lifecycle allows it for the actor's role (and tenant); audit-log it."""
+    """Move ``ordered`` to ``target`` if the lifecycle allows it for the actor's role (and tenant).
+
+    Writes the state change (history for lead times and the journey view) and the audit event in the caller's
+    transaction; the caller locks ``ordered`` first.
+    """
     step = allowed(ordered.state, target)
     if step is None:
         raise DomainError(
@@ -72,8 +76,12 @@ def transition(
         )
     if not actor.is_active or actor.role not in step.roles or not may_see_tenant(actor, ordered.municipality_id):
         raise PermissionDenied()
+    now = utcnow()
+    session.add(StateChange(ordered_product_id=ordered.id or 0, from_state=ordered.state, to_state=target, at=now,
+                            actor_id=actor.user_id, actor_name=actor.full_name, note=(details or step.label)[:4000]))
     ordered.state = target
-    ordered.updated_at = utcnow()
+    ordered.updated_at = now
+    ordered.state_since = now
     session.add(ordered)
     record(session, actor=actor, action=step.action, entity_type="ordered_product", entity_id=ordered.id,
            municipality_id=ordered.municipality_id, details=details or step.label)

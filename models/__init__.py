@@ -1,6 +1,7 @@
 """SQLModel tables and pydantic input/output models; importing this package registers every table."""
 
 from models.audit import AuditEvent
+from models.backoffice import ReviewComment, SetupTask, StateChange
 from models.catalog import STATE_NAMES, CatalogProduct, OrderedProduct, OrderedProductState
 from models.municipality import Gemeinde, Municipality, MunicipalityStatus
 from models.orders import Cart, CartItem, FundingProgramme, ModelContract, Order, OrderLine
@@ -43,7 +44,10 @@ __all__ = [
     "QuestionnaireEdit",
     "QuestionnaireSubmission",
     "RegistrationDecision",
+    "ReviewComment",
     "Role",
+    "SetupTask",
+    "StateChange",
     "User",
     "UserStatus",
     "WebSession",

@@ -66,3 +66,5 @@ class OrderedProduct(SQLModel, table=True):
     state: OrderedProductState = Field(default=OrderedProductState.ORDERED, sa_type=enum_type(OrderedProductState))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    state_since: datetime = Field(default_factory=utcnow, index=True)  # when it entered its state (age, due dates)
+    assigned_to_id: int | None = Field(default=None, foreign_key="user.id", index=True)  # KISA staff member

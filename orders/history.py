@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 from accounts.access import may_see_tenant, require_current, require_role, scope_to_tenant
 from accounts.actor import Actor
 from audit.log import record
-from core.clock import utcnow
 from core.errors import DomainError, NotFound
+from lifecycle.machine import transition
 from models import STATE_NAMES, Order, OrderedProduct, OrderedProductState, OrderLine, Role
 
 # Until KISA starts the set-up, a municipality may cancel an ordered product.
@@ -84,7 +84,7 @@ def cancel_line(session: Session, *, actor: Actor, order_id: int, line_id: int) 
     line = next((lv.line for lv in view.lines if lv.line.id == line_id), None)
     if line is None or line.ordered_product_id is None:
         raise NotFound("Diese Bestellposition wurde nicht gefunden.")
-    ordered = session.get(OrderedProduct, line.ordered_product_id, with_for_update=True)
+    ordered = session.get(OrderedProduct, line.ordered_product_id, with_for_update=True, populate_existing=True)
     assert ordered is not None
     if ordered.state == OrderedProductState.CANCELLED:
         raise DomainError(f"{line.product_name} ist bereits storniert.")
@@ -93,9 +93,8 @@ def cancel_line(session: Session, *, actor: Actor, order_id: int, line_id: int) 
             f"{line.product_name} kann nicht mehr storniert werden: KISA hat mit der Einrichtung begonnen "
             f"(Stand: {STATE_NAMES[ordered.state]}). Bitte wenden Sie sich an KISA."
         )
-    ordered.state = OrderedProductState.CANCELLED
-    ordered.updated_at = utcnow()
-    session.add(ordered)
+    transition(session, actor=actor, ordered=ordered, target=OrderedProductState.CANCELLED,
+               details=f"Storniert aus Bestellung {view.order.number}.")
     record(session, actor=actor, action="order.line_cancelled", entity_type="order", entity_id=order_id,
            municipality_id=view.order.municipality_id,
            details=f"Storniert: {line.product_name} aus Bestellung {view.order.number}.")
