@@ -33,6 +33,10 @@ ACTIONS = {
     "questionnaire.submitted": "Konfiguration eingereicht",
     "questionnaire.assigned": "Kolleg:in um Mitarbeit am Fragebogen gebeten",
     "questionnaire.exported": "Konfiguration exportiert",
+    "backoffice.assigned": "Vorgang zugewiesen",
+    "backoffice.taken_over": "Konfiguration übernommen",
+    "setup.ticked": "Einrichtungsaufgabe erledigt",
+    "setup.unticked": "Einrichtungsaufgabe wieder geöffnet",
 }
 
 # Lifecycle steps of an ordered product: their labels come from the state machine's table.

@@ -22,6 +22,9 @@ EVENTS = {
     "questionnaire.submitted": "Konfiguration eingereicht",
     "questionnaire.assigned": "Bitte um Mitarbeit am Fragebogen",
     "questionnaire.received": "Neue Konfiguration für KISA",
+    "lifecycle.query": "Rückfrage von KISA",
+    "lifecycle.setup_started": "Einrichtung begonnen",
+    "lifecycle.go_live": "Go-Live im Wartungsmodus",
 }
 
 
