@@ -96,9 +96,10 @@ def work_queue(
         query = query.where(OrderedProduct.assigned_to_id == assigned_to_id)
     words = search.strip().lower()
     if words:
-        pattern = f"%{words[:100]}%"
-        query = query.where(col(CatalogProduct.name).ilike(pattern) | col(Municipality.name).ilike(pattern)
-                            | col(Municipality.ags).ilike(pattern))
+        needle = words[:100]  # % and _ are searched literally (autoescape)
+        query = query.where(col(CatalogProduct.name).icontains(needle, autoescape=True)
+                            | col(Municipality.name).icontains(needle, autoescape=True)
+                            | col(Municipality.ags).icontains(needle, autoescape=True))
     items = [
         QueueItem(op.id or 0, qid, name, m.name, m.ags, m.kreis, op.state, op.state_since,
                   due_date(op.state, op.state_since), op.assigned_to_id, assignee or "")

@@ -134,6 +134,7 @@ def add_comment(session: Session, *, actor: Actor, questionnaire_id: int, questi
 def delete_comment(session: Session, *, actor: Actor, comment_id: int) -> None:
     """Remove a remark that has not been sent yet."""
     require_staff(actor)
+    require_current(session, actor, Role.KISA, Role.ADMIN)
     comment = session.get(ReviewComment, comment_id)
     if comment is None:
         raise NotFound("Diese Anmerkung wurde nicht gefunden.")
