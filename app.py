@@ -62,6 +62,9 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
     staff_pages = {
         "Übersicht": [start, *catalog],
         "KISA": [
+            _page("kisa_queue.py", "Arbeitsvorrat", ":material/inbox:", "arbeitsvorrat"),
+            st.Page("pages/kisa_case.py", title="Vorgang", icon=":material/work:", url_path="vorgang",
+                    visibility="hidden"),
             _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),
             _page("my_orders.py", "Bestellungen", ":material/receipt_long:", "bestellungen"),
             _page("questionnaires.py", "Fragebögen", ":material/checklist:", "frageboegen"),

@@ -74,6 +74,22 @@ def due_date(state: OrderedProductState, since: datetime) -> datetime | None:
     return since + timedelta(days=days) if days else None
 
 
+def _select() -> Any:
+    """Return the query of ordered products with product name, municipality, questionnaire and assignee."""
+    return (
+        sa_select(OrderedProduct, col(CatalogProduct.name), Municipality, col(Questionnaire.id), col(User.full_name))
+        .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
+        .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id)
+        .outerjoin(Questionnaire, col(Questionnaire.ordered_product_id) == OrderedProduct.id)
+        .outerjoin(User, col(User.id) == OrderedProduct.assigned_to_id)
+    )
+
+
+def _item(op: OrderedProduct, name: str, m: Municipality, qid: int | None, assignee: str | None) -> QueueItem:
+    return QueueItem(op.id or 0, qid, name, m.name, m.ags, m.kreis, op.state, op.state_since,
+                     due_date(op.state, op.state_since), op.assigned_to_id, assignee or "")
+
+
 def work_queue(
     session: Session, *, actor: Actor, states: tuple[OrderedProductState, ...] = KISA_STATES,
     municipality_id: int | None = None, search: str = "", assigned_to_id: int | None = None,
@@ -82,11 +98,7 @@ def work_queue(
     """Return the ordered products in ``states``, oldest first; staff only."""
     require_staff(actor)
     query: Any = (
-        sa_select(OrderedProduct, col(CatalogProduct.name), Municipality, col(Questionnaire.id), col(User.full_name))
-        .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
-        .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id)
-        .outerjoin(Questionnaire, col(Questionnaire.ordered_product_id) == OrderedProduct.id)
-        .outerjoin(User, col(User.id) == OrderedProduct.assigned_to_id)
+        _select()
         .where(col(OrderedProduct.state).in_(list(states)))
         .order_by(col(OrderedProduct.state_since), col(OrderedProduct.id))
     )
@@ -100,12 +112,17 @@ def work_queue(
         query = query.where(col(CatalogProduct.name).icontains(needle, autoescape=True)
                             | col(Municipality.name).icontains(needle, autoescape=True)
                             | col(Municipality.ags).icontains(needle, autoescape=True))
-    items = [
-        QueueItem(op.id or 0, qid, name, m.name, m.ags, m.kreis, op.state, op.state_since,
-                  due_date(op.state, op.state_since), op.assigned_to_id, assignee or "")
-        for op, name, m, qid, assignee in session.execute(query.limit(limit)).all()
-    ]
+    items = [_item(*row) for row in session.execute(query.limit(limit)).all()]
     return [i for i in items if i.overdue] if overdue_only else items
+
+
+def queue_item(session: Session, *, actor: Actor, ordered_product_id: int) -> QueueItem:
+    """Return one ordered product as the queue shows it, in any state (the head of its case page); staff only."""
+    require_staff(actor)
+    row = session.execute(_select().where(OrderedProduct.id == ordered_product_id)).first()
+    if row is None:
+        raise NotFound("Dieses bestellte Produkt wurde nicht gefunden.")
+    return _item(*row)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from backoffice.review import sent_comments
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
-from models import Role
+from models import OrderedProductState, Role
 from questionnaire.checks import Problem, is_required
 from questionnaire.definition import REVIEW_STEP, STEP_TITLES, Question, step_of
 from questionnaire.display import answer_lines
@@ -136,6 +137,24 @@ if submitted_number:
 answered = view.progress
 st.progress(answered, text=f"{round(answered * 100)} % der Pflichtangaben beantwortet")
 
+# KISA's remarks of the current query (those written after the latest submission), at the top and at each question.
+remarks: dict[str, tuple[str, ...]] = {}
+if view.state == OrderedProductState.QUERY:
+    with session_scope() as session:
+        for comment in sent_comments(session, actor=actor, questionnaire_id=qid):
+            if view.submitted_at is None or comment.created_at >= view.submitted_at:
+                remarks[comment.question_key] = (*remarks.get(comment.question_key, ()), comment.text)
+if remarks:
+    step_titles = {s.key: s.title for s in view.steps}
+    with st.container(border=True):
+        st.markdown("**:material/forum: Rückfrage von KISA**")
+        st.caption("Bitte prüfen Sie diese Angaben und reichen Sie den Fragebogen danach erneut ein.")
+        for key, texts in remarks.items():
+            question = questions.get(key)
+            where = f"{step_titles.get(step_of(key), '')} – {question.label}" if question else key
+            for text in texts:
+                st.markdown(f"- **{md(where)}:** {md(text)}")
+
 
 def _downloads() -> None:
     """Offer the configuration PDF and the JSON export (the latest submission, else the draft)."""
@@ -243,7 +262,7 @@ with body_col:
                 synced[question.key] = view.version
         required = frozenset(q.key for q in step.questions if is_required(q, view.answers))
         render_questions(step.questions, scope, errors=errors, on_change=_autosave, gemeinde_labels=labels,
-                         required_keys=required)
+                         required_keys=required, remarks=remarks)
         if step.key == "servicekonto":
             with st.container(border=True):
                 st.caption("Vorschau: So sieht die Nachricht im Servicekonto aus")

@@ -69,7 +69,8 @@ def test_kisa_login_shows_the_kisa_pages(engine, session):
     at = open_page(engine, "login")
     log_in(at, kisa.email, PASSWORD)
     assert set(navigation(at)) == {
-        "", "katalog", "produkt", "freischaltungen", "bestellungen", "frageboegen", "fragebogen",
+        "", "katalog", "produkt", "arbeitsvorrat", "vorgang", "freischaltungen", "bestellungen", "frageboegen",
+        "fragebogen",
         "katalogpflege", "vertrag", "postausgang", "protokoll"
     }
     assert "Rolle: KISA" in [c.value for c in at.sidebar.caption]

@@ -132,8 +132,9 @@ def render_question(
     on_change: Callable[..., None] | None = None,
     gemeinde_labels: Mapping[str, str] | None = None,
     required: bool = False,
+    remarks: tuple[str, ...] = (),
 ) -> None:
-    """Show the widget of one question, its help and its error."""
+    """Show the widget of one question, its help, its error and KISA's remarks on it."""
     key = widget_key(scope, question.key)
     label = question.label + (" *" if required and question.kind != "bestaetigung" else "")
     common: dict[str, Any] = {"key": key, "disabled": disabled, "help": question.help or None}
@@ -161,6 +162,8 @@ def render_question(
         st.text_input(label, max_chars=question.max_length, placeholder=placeholder, autocomplete=autocomplete,
                       **common)
     field_error(dict(errors), question.key)
+    for remark in remarks:
+        st.warning(f"**Rückfrage von KISA:** {md(remark)}", icon=":material/forum:")
 
 
 def _render_persons(question: Question, scope: str, *, label: str, disabled: bool,
@@ -191,6 +194,7 @@ def render_questions(
     on_change: Callable[..., None] | None = None,
     gemeinde_labels: Mapping[str, str] | None = None,
     required_keys: frozenset[str] = frozenset(),
+    remarks: Mapping[str, tuple[str, ...]] | None = None,
 ) -> None:
     """Show questions in order; consecutive questions of one ``row`` side by side (name, e-mail, phone)."""
     index = 0
@@ -203,5 +207,6 @@ def render_questions(
         for column, member in zip(columns, group, strict=True):
             with column:
                 render_question(member, scope, errors=errors, disabled=disabled, on_change=on_change,
-                                gemeinde_labels=gemeinde_labels, required=member.key in required_keys)
+                                gemeinde_labels=gemeinde_labels, required=member.key in required_keys,
+                                remarks=(remarks or {}).get(member.key, ()))
         index += len(group)

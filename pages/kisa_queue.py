@@ -1,0 +1,67 @@
+"""Arbeitsvorrat: KISA's work queue — ordered products by state, age, due date, overdue, assignment."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from accounts.directory import list_municipalities
+from backoffice.queue import KISA_STATES, staff_members, work_queue
+from core.db import session_scope
+from models import STATE_NAMES, OrderedProductState, Role
+from web.backoffice import assign_control, due_text, show_feedback
+from web.guard import require_actor
+from web.text import count, md
+
+FEEDBACK = "kq_feedback"
+
+actor = require_actor(Role.KISA, Role.ADMIN)
+st.title("Arbeitsvorrat")
+st.caption("Bestellte Produkte aller Kommunen, ältester Stand zuerst. Fällig ist eine Phase nach ihrer geplanten "
+           "Dauer (etwa zwei Wochen, der Test drei Wochen).")
+
+with session_scope() as session:
+    towns = {m.id or 0: f"{m.name} ({m.ags})" for m in list_municipalities(session, actor=actor)}
+    staff = {s.user_id: s.full_name for s in staff_members(session, actor=actor)}
+
+filter_cols = st.columns([4, 2, 2])
+chosen_states = filter_cols[0].multiselect(
+    "Stand", list(OrderedProductState), default=list(KISA_STATES), format_func=lambda s: STATE_NAMES[s],
+    placeholder="alle Stände", key="kq_states", select_all=False)
+town = filter_cols[1].selectbox("Kommune", list(towns), index=None, format_func=lambda i: towns.get(i, "?"),
+                                placeholder="Alle Kommunen", key="kq_town")
+search = filter_cols[2].text_input("Suche", placeholder="Produkt, Kommune oder AGS", key="kq_search", max_chars=100)
+mine_col, overdue_col, _rest = st.columns([1, 1, 3])
+mine = mine_col.toggle("nur mir zugewiesen", key="kq_mine")
+overdue_only = overdue_col.toggle("nur überfällige", key="kq_overdue")
+
+with session_scope() as session:
+    items = work_queue(session, actor=actor, states=tuple(chosen_states or OrderedProductState), municipality_id=town,
+                       search=search, assigned_to_id=actor.user_id if mine else None, overdue_only=overdue_only)
+
+show_feedback(FEEDBACK)
+late = sum(1 for i in items if i.overdue)
+st.markdown(f"**{count(len(items), 'Vorgang', 'Vorgänge')}**, "
+            + (f":red[**{late} überfällig**]" if late else "keiner überfällig"))
+if not items:
+    st.info("Keine Vorgänge zu diesen Filtern.", icon=":material/inbox:")
+    st.stop()
+
+WIDTHS = [3, 3, 4, 2, 2, 3, 2]
+for column, title in zip(st.columns(WIDTHS), ("Produkt", "Kommune", "Stand", "Alter", "Fällig", "Zugewiesen", ""),
+                         strict=True):
+    if title:
+        column.caption(f"**{title}**")
+
+for item in items:
+    with st.container(border=True):
+        product_col, town_col, state_col, age_col, due_col, assign_col, link_col = st.columns(
+            WIDTHS, vertical_alignment="center")
+        product_col.markdown(f"**{md(item.product_name)}**")
+        town_col.markdown(f"{md(item.municipality_name)}  \n:gray[AGS {item.ags}]")
+        state_col.markdown(f":blue-badge[{md(item.state_name)}]  \n:gray[wartet auf {md(item.waiting_for)}]")
+        age_col.markdown(count(item.age_days, "Tag", "Tage"))
+        due_col.markdown(due_text(item))
+        with assign_col:
+            assign_control(actor, item, staff, prefix="kq", feedback=FEEDBACK)
+        link_col.page_link("pages/kisa_case.py", label="Öffnen", icon=":material/open_in_new:",
+                           query_params={"nr": str(item.ordered_product_id)})
