@@ -63,6 +63,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
         "Übersicht": [start, *catalog],
         "KISA": [
             _page("kisa_queue.py", "Arbeitsvorrat", ":material/inbox:", "arbeitsvorrat"),
+            _page("kisa_dashboard.py", "Kennzahlen", ":material/monitoring:", "kennzahlen"),
             st.Page("pages/kisa_case.py", title="Vorgang", icon=":material/work:", url_path="vorgang",
                     visibility="hidden"),
             _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),

@@ -32,7 +32,8 @@ ANONYMOUS = {"": "Start", "anmelden": "Anmelden", "registrieren": "Registrieren"
 CATALOG = {"katalog": "OAA-Katalog", "produkt": "Produkt"}
 KOMMUNE = {"": "Start", **CATALOG, "warenkorb": "Warenkorb", "bestellungen": "Meine Bestellungen",
            "frageboegen": "Fragebögen", "stammdaten": "Stammdaten", "team": "Mein Team", "fragebogen": "Fragebogen"}
-KISA = {"": "Start", **CATALOG, "arbeitsvorrat": "Arbeitsvorrat", "vorgang": "Vorgang",
+KISA = {"": "Start", **CATALOG, "arbeitsvorrat": "Arbeitsvorrat", "kennzahlen": "Kennzahlen",
+        "vorgang": "Vorgang",
         "freischaltungen": "Freischaltungen", "bestellungen": "Bestellungen",
         "frageboegen": "Fragebögen", "fragebogen": "Fragebogen",
         "katalogpflege": "Katalogpflege", "vertrag": "Vertrag und Förderung",

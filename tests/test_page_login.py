@@ -69,7 +69,7 @@ def test_kisa_login_shows_the_kisa_pages(engine, session):
     at = open_page(engine, "login")
     log_in(at, kisa.email, PASSWORD)
     assert set(navigation(at)) == {
-        "", "katalog", "produkt", "arbeitsvorrat", "vorgang", "freischaltungen", "bestellungen", "frageboegen",
+        "", "katalog", "produkt", "arbeitsvorrat", "kennzahlen", "vorgang", "freischaltungen", "bestellungen", "frageboegen",
         "fragebogen",
         "katalogpflege", "vertrag", "postausgang", "protokoll"
     }

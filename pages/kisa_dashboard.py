@@ -1,0 +1,66 @@
+"""Kennzahlen für KISA: where the ordered products stand, throughput, lead times, overdue, coverage per district."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from backoffice.dashboard import dashboard
+from core.db import session_scope
+from models import Role
+from web.guard import require_actor
+from web.text import fmt_date
+
+actor = require_actor(Role.KISA, Role.ADMIN)
+st.title("Kennzahlen")
+with session_scope() as session:
+    figures = dashboard(session, actor=actor)
+
+total = sum(figures.per_state.values())
+live = figures.per_state.get("live", 0)
+first, second, third = st.columns(3)
+first.metric("Bestellte Produkte", total)
+second.metric("Live auf Amt24", live)
+third.metric("Überfällig", figures.overdue, help="Länger in ihrem Schritt als geplant (etwa zwei Wochen je Phase).")
+
+st.subheader("Wo die Produkte stehen")
+states = [{"Stand": name, "Produkte": count} for name, count in figures.per_state.items() if count]
+if states:
+    st.altair_chart(
+        alt.Chart(alt.Data(values=states)).mark_bar().encode(
+            x=alt.X("Produkte:Q", title="Produkte"), y=alt.Y("Stand:N", sort=None, title=None),
+            tooltip=["Stand:N", "Produkte:Q"]),
+        width="stretch",
+    )
+else:
+    st.info("Noch keine bestellten Produkte.")
+
+st.subheader("Durchsatz je Woche")
+weeks = [{"Woche": fmt_date(w.week_start), "Anzahl": w.submitted, "Ereignis": "eingereicht"} for w in figures.weeks]
+weeks += [{"Woche": fmt_date(w.week_start), "Anzahl": w.live, "Ereignis": "live gegangen"} for w in figures.weeks]
+st.altair_chart(
+    alt.Chart(alt.Data(values=weeks)).mark_bar().encode(
+        x=alt.X("Woche:O", sort=None, title="Woche ab"), y=alt.Y("Anzahl:Q", title="Produkte"),
+        xOffset="Ereignis:N", color=alt.Color("Ereignis:N", title=None), tooltip=["Woche:O", "Ereignis:N", "Anzahl:Q"]),
+    width="stretch",
+)
+
+st.subheader("Dauer je Phase (Median in Tagen)")
+if figures.lead_days:
+    st.altair_chart(
+        alt.Chart(alt.Data(values=[{"Phase": k, "Tage": v} for k, v in figures.lead_days.items()])).mark_bar().encode(
+            x=alt.X("Tage:Q", title="Tage"), y=alt.Y("Phase:N", sort=None, title=None), tooltip=["Phase:N", "Tage:Q"]),
+        width="stretch",
+    )
+    st.caption("Geplant sind etwa zwei Wochen für den Fragebogen, zwei für die Einrichtung und zwei bis drei für Test "
+               "und Abnahme.")
+else:
+    st.caption("Noch keine abgeschlossene Phase.")
+
+st.subheader("Abdeckung je Landkreis")
+st.dataframe(
+    [{"Landkreis / Kreisfreie Stadt": d.kreis, "Gemeinden": d.municipalities, "registriert": d.registered,
+      "mit live-OAA": d.with_live_product, "Abdeckung": d.coverage} for d in figures.districts],
+    column_config={"Abdeckung": st.column_config.ProgressColumn("Abdeckung", format="percent", min_value=0, max_value=1)},
+    hide_index=True, width="stretch",
+)

@@ -1,0 +1,24 @@
+"""AppTest: KISA's overview shows the figures of known data; municipalities do not get it."""
+
+from __future__ import annotations
+
+from models import Role
+from questionnaire.submission import submit
+from tests.apptest_helpers import all_text, app_like_server, open_page  # noqa: F401  (autouse fixture)
+from tests.builders import make_user
+from tests.questionnaire_world import fill_completely, make_world, opened
+
+
+def test_overview_shows_counts_charts_and_district_coverage(engine, session):
+    world = make_world(session)
+    questionnaire_id = opened(session, world.coordinator, world.ordered["meldebescheinigung"])
+    submit(session, actor=world.coordinator, questionnaire_id=questionnaire_id,
+           base_version=fill_completely(session, world.coordinator, questionnaire_id))
+    session.commit()
+    at = open_page(engine, "kisa_dashboard", user=make_user(session, role=Role.KISA))
+    assert [m.value for m in at.metric] == ["4", "0", "0"]  # four ordered products, none live, none overdue
+    text = all_text(at)
+    assert "Wo die Produkte stehen" in text and "Abdeckung je Landkreis" in text
+    assert len(at.get("vega_lite_chart")) == 3  # per state, per week, days per finished phase
+    assert at.dataframe[0].value.shape[0] == 13  # ten districts and three cities of Saxony
+
