@@ -11,6 +11,9 @@ from models import Role
 from web.guard import require_actor
 from web.text import fmt_date
 
+WHOLE = alt.Axis(tickMinStep=1, format="d")  # counts: no 0.2 steps
+LABELS = alt.Axis(labelLimit=260)  # German state names are long
+
 actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Kennzahlen")
 with session_scope() as session:
@@ -28,7 +31,7 @@ states = [{"Stand": name, "Produkte": count} for name, count in figures.per_stat
 if states:
     st.altair_chart(
         alt.Chart(alt.Data(values=states)).mark_bar().encode(
-            x=alt.X("Produkte:Q", title="Produkte"), y=alt.Y("Stand:N", sort=None, title=None),
+            x=alt.X("Produkte:Q", title="Produkte", axis=WHOLE), y=alt.Y("Stand:N", sort=None, title=None, axis=LABELS),
             tooltip=["Stand:N", "Produkte:Q"]),
         width="stretch",
     )
@@ -40,7 +43,7 @@ weeks = [{"Woche": fmt_date(w.week_start), "Anzahl": w.submitted, "Ereignis": "e
 weeks += [{"Woche": fmt_date(w.week_start), "Anzahl": w.live, "Ereignis": "live gegangen"} for w in figures.weeks]
 st.altair_chart(
     alt.Chart(alt.Data(values=weeks)).mark_bar().encode(
-        x=alt.X("Woche:O", sort=None, title="Woche ab"), y=alt.Y("Anzahl:Q", title="Produkte"),
+        x=alt.X("Woche:O", sort=None, title="Woche ab"), y=alt.Y("Anzahl:Q", title="Produkte", axis=WHOLE),
         xOffset="Ereignis:N", color=alt.Color("Ereignis:N", title=None), tooltip=["Woche:O", "Ereignis:N", "Anzahl:Q"]),
     width="stretch",
 )
@@ -49,7 +52,8 @@ st.subheader("Dauer je Phase (Median in Tagen)")
 if figures.lead_days:
     st.altair_chart(
         alt.Chart(alt.Data(values=[{"Phase": k, "Tage": v} for k, v in figures.lead_days.items()])).mark_bar().encode(
-            x=alt.X("Tage:Q", title="Tage"), y=alt.Y("Phase:N", sort=None, title=None), tooltip=["Phase:N", "Tage:Q"]),
+            x=alt.X("Tage:Q", title="Tage"), y=alt.Y("Phase:N", sort=None, title=None, axis=LABELS),
+            tooltip=["Phase:N", "Tage:Q"]),
         width="stretch",
     )
     st.caption("Geplant sind etwa zwei Wochen für den Fragebogen, zwei für die Einrichtung und zwei bis drei für Test "
