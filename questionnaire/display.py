@@ -33,8 +33,3 @@ def answer_lines(question: Question, value: Any, gemeinde_names: Mapping[str, st
                                       format_phone(person.get("telefon", ""))) if p) for person in value]
     return str(value).split("\n") if kind == "langtext" else [str(value)]
 
-
-def answer_text(question: Question, value: Any, gemeinde_names: Mapping[str, str] | None = None) -> str:
-    """Return the answer as one string (lines joined with ``; `` except long text)."""
-    lines = answer_lines(question, value, gemeinde_names)
-    return "\n".join(lines) if question.kind == "langtext" else "; ".join(lines)

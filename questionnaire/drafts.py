@@ -28,7 +28,7 @@ from models import (
     User,
 )
 from questionnaire.checks import Problem, ValueProblem, clean_step, clean_value, is_required, problems
-from questionnaire.definition import MASTER_KEYS, Step, questions_by_key
+from questionnaire.definition import MASTER_KEYS, Step
 from questionnaire.store import (
     ChangedAnswer,
     EditConflict,
@@ -295,12 +295,3 @@ def list_questionnaires(session: Session, *, actor: Actor) -> list[Questionnaire
         for op, name, municipality, q in session.exec(query).all()
     ]
 
-
-def step_keys(steps: tuple[Step, ...]) -> list[str]:
-    """Return the step keys in order."""
-    return [s.key for s in steps]
-
-
-def labels(steps: tuple[Step, ...]) -> dict[str, str]:
-    """Return question labels by key."""
-    return {k: q.label for k, q in questions_by_key(steps).items()}
