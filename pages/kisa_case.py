@@ -17,9 +17,9 @@ from models import OrderedProductState, Role
 from questionnaire.definition import Step
 from questionnaire.display import answer_lines
 from questionnaire.drafts import read_questionnaire
-from questionnaire.export import configuration_pdf, export_json
 from web.backoffice import assign_control, due_text, show_feedback
 from web.cached import gemeinden
+from web.downloads import configuration_downloads
 from web.guard import require_actor
 from web.text import count, fmt_datetime, md
 
@@ -169,21 +169,8 @@ show_feedback(FEEDBACK)
 def _downloads() -> None:
     """Offer the configuration PDF and the JSON export of the latest submission."""
     assert qid is not None
-    pdf_col, json_col, _rest = st.columns([1, 1, 2])
-    stem = f"Konfiguration_{item.ags}_{nr}"
-
-    def pdf() -> bytes:
-        with session_scope() as session:
-            return configuration_pdf(session, actor=actor, questionnaire_id=qid)
-
-    def data() -> str:
-        with session_scope() as session:
-            return export_json(session, actor=actor, questionnaire_id=qid)
-
-    pdf_col.download_button("Konfiguration als PDF", data=pdf, file_name=f"{stem}.pdf", mime="application/pdf",
-                            icon=":material/picture_as_pdf:", key=f"kc_pdf_{nr}")
-    json_col.download_button("Export (JSON)", data=data, file_name=f"{stem}.json", mime="application/json",
-                             icon=":material/data_object:", key=f"kc_json_{nr}")
+    configuration_downloads(actor, qid, stem=f"Konfiguration_{item.ags}_{nr}", key=f"kc_{nr}", json_label="Export (JSON)",
+                            widths=(1, 1, 2))
 
 
 def _answers(steps: tuple[Step, ...], answers: Mapping[str, Any], *, view: ReviewView | None = None,

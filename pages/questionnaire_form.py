@@ -12,10 +12,10 @@ from questionnaire.checks import Problem, is_required
 from questionnaire.definition import REVIEW_STEP, STEP_TITLES, Question, step_of
 from questionnaire.display import answer_lines
 from questionnaire.drafts import list_questionnaires, open_questionnaire, read_questionnaire, save_step
-from questionnaire.export import configuration_pdf, export_json
 from questionnaire.store import EditConflict
 from questionnaire.submission import ChangedMeanwhile, Incomplete, list_submissions, submit
 from web.cached import gemeinden
+from web.downloads import configuration_downloads
 from web.guard import require_actor
 from web.questionnaire_panels import adopt_panel, copy_panel, invite_panel
 from web.questionnaire_review import show_answers, show_problems
@@ -158,21 +158,8 @@ if remarks:
 
 def _downloads() -> None:
     """Offer the configuration PDF and the JSON export (the latest submission, else the draft)."""
-    pdf_col, json_col = st.columns(2)
-    stem = f"Konfiguration_{view.municipality_ags}_{view.product.id}"
-
-    def pdf() -> bytes:
-        with session_scope() as session:
-            return configuration_pdf(session, actor=actor, questionnaire_id=qid)
-
-    def data() -> str:
-        with session_scope() as session:
-            return export_json(session, actor=actor, questionnaire_id=qid)
-
-    pdf_col.download_button("Konfiguration als PDF", data=pdf, file_name=f"{stem}.pdf", mime="application/pdf",
-                            icon=":material/picture_as_pdf:", key=f"fb_pdf_{qid}")
-    json_col.download_button("Export für KISA (JSON)", data=data, file_name=f"{stem}.json", mime="application/json",
-                             icon=":material/data_object:", key=f"fb_json_{qid}")
+    configuration_downloads(actor, qid, stem=f"Konfiguration_{view.municipality_ags}_{view.product.id}", key=f"fb_{qid}",
+                            json_label="Export für KISA (JSON)")
 
 
 # ---- read-only: submitted, or KISA looking at it -------------------------------------------------------------------
