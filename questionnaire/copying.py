@@ -69,7 +69,7 @@ def copy_answers(
     source_answers = load_answers(source.answers)
     _product, source_steps = product_and_steps(session, source.product_id)
     keys = [q.key for s in source_steps if s.key in step_keys for q in s.questions]
-    ags = known_ags(session)
+    ags = known_ags(session, source_answers)
     allowed = {t.ordered_product_id for t in copy_targets(session, actor=actor, questionnaire_id=questionnaire_id)}
     report = CopyReport()
     for ordered_id in sorted(set(target_ordered_ids)):  # one lock order for everyone: no deadlocks

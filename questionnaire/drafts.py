@@ -148,7 +148,7 @@ def read_questionnaire(session: Session, *, actor: Actor, questionnaire_id: int)
         id=questionnaire.id, ordered_product_id=ordered.id or 0, version=questionnaire.version, product=product,
         steps=steps, answers=answers, municipality_name=municipality.name, municipality_ags=municipality.ags,
         state=ordered.state, editable=actor.role == Role.KOMMUNE and ordered.state in EDITABLE,
-        problems=tuple(problems(steps, answers, known_ags=known_ags(session))),
+        problems=tuple(problems(steps, answers, known_ags=known_ags(session, answers))),
         updated_at=questionnaire.updated_at, updated_by=_user_name(session, questionnaire.updated_by_id),
         submitted_at=questionnaire.submitted_at, submission_count=questionnaire.submission_count,
     )
@@ -238,7 +238,7 @@ def save_step(
     step = next((s for s in steps if s.key == step_key), None)
     if step is None:
         raise NotFound("Diesen Schritt gibt es im Fragebogen nicht.")
-    values, errors = clean_step(step, raw, known_ags=known_ags(session))
+    values, errors = clean_step(step, raw, known_ags=known_ags(session, raw))
     if errors:
         raise FieldErrors(errors)
     if questionnaire.version != base_version:

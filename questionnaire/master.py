@@ -107,7 +107,7 @@ def save_master(session: Session, *, actor: Actor, raw: dict[str, object], base_
     require_current(session, actor, Role.KOMMUNE)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    ags = known_ags(session)
+    ags = known_ags(session, raw)
     for step in MASTER_STEPS:
         step_values, step_errors = clean_step(step, raw, known_ags=ags)
         values.update(step_values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,9 +57,16 @@ def product_and_steps(session: Session, product_id: str) -> tuple[Product, tuple
     return product, steps_for(product)
 
 
-def known_ags(session: Session) -> set[str]:
-    """Return every AGS of the municipality reference list."""
-    return set(session.exec(select(Gemeinde.ags)).all())
+def known_ags(session: Session, values: Mapping[str, Any]) -> set[str]:
+    """Return the AGS mentioned in ``values`` (answers or input) that the municipality reference list knows.
+
+    Only the candidates are looked up: a questionnaire is read on every page run, the list has thousands of rows.
+    """
+    candidates = {str(item).strip() for value in values.values() if isinstance(value, list | tuple)
+                  for item in value if not isinstance(item, Mapping)}
+    if not candidates:
+        return set()
+    return set(session.exec(select(Gemeinde.ags).where(col(Gemeinde.ags).in_(sorted(candidates)))).all())
 
 
 def master_answers(session: Session, municipality_id: int) -> tuple[dict[str, Any], MasterData | None]:

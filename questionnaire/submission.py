@@ -53,7 +53,7 @@ def submit(session: Session, *, actor: Actor, questionnaire_id: int, base_versio
         raise ChangedMeanwhile()
     product, steps = product_and_steps(session, questionnaire.product_id)
     answers = load_answers(questionnaire.answers)
-    found = problems(steps, answers, known_ags=known_ags(session))
+    found = problems(steps, answers, known_ags=known_ags(session, answers))
     if found:
         raise Incomplete(found)
     if ordered.state == OrderedProductState.ORDERED:  # filled entirely by copies of master data
