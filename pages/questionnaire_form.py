@@ -9,7 +9,7 @@ from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import OrderedProductState, Role
 from questionnaire.checks import Problem, is_required
-from questionnaire.definition import REVIEW_STEP, STEP_TITLES, Question, step_of
+from questionnaire.definition import NAV_TITLES, REVIEW_STEP, STEP_TITLES, Question, step_of
 from questionnaire.display import answer_lines
 from questionnaire.drafts import list_questionnaires, open_questionnaire, read_questionnaire, save_step
 from questionnaire.store import EditConflict
@@ -186,7 +186,7 @@ step_param = st.query_params.get("schritt", step_keys[0])
 state.setdefault(f"fb_step_{qid}", step_param if step_param in step_keys else step_keys[0])
 current = state[f"fb_step_{qid}"]
 
-nav_col, body_col = st.columns([1, 3], gap="large")
+nav_col, body_col = st.columns([1.4, 3], gap="large")
 with nav_col:
     # Buttons, not a radio: their labels change with the open points and must not reset the chosen step.
     st.markdown("**Schritte**")
@@ -198,7 +198,8 @@ with nav_col:
             icon, suffix = ":material/radio_button_unchecked:", f" · {missing} offen"
         else:
             icon, suffix = ":material/check_circle:", ""
-        st.button(f"{number}. {STEP_TITLES.get(key, key)}{suffix}", key=f"fb_nav_{qid}_{key}", icon=icon,
+        st.button(f"{number}. {NAV_TITLES.get(key, key)}{suffix}", key=f"fb_nav_{qid}_{key}", icon=icon,
+                  help=STEP_TITLES.get(key, key),
                   type="primary" if key == current else "tertiary", on_click=go_to, args=(key,), width="stretch")
     if state.pop(SAVED, False):
         st.caption(":material/cloud_done: Gespeichert")

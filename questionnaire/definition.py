@@ -208,6 +208,12 @@ MASTER_QUESTIONS: tuple[Question, ...] = tuple(q for s in GENERIC_STEPS for q in
 MASTER_KEYS: frozenset[str] = frozenset(q.key for q in MASTER_QUESTIONS)
 STEP_TITLES: dict[str, str] = {s.key: s.title for s in GENERIC_STEPS} | {"produkt": "Produkteinstellungen",
                                                                          REVIEW_STEP: "Prüfen und absenden"}
+# Short names for the step list beside the form (the full title is the heading of the step).
+NAV_TITLES: dict[str, str] = {
+    "kontakte": "Ansprechpartner", "test": "Testpersonen", "daten": "Datenbereitstellung", "amt24": "Amt24-Seite",
+    "zustaendigkeit": "Zuständigkeit", "benachrichtigung": "Benachrichtigung", "produkt": "Produkteinstellungen",
+    "servicekonto": "Servicekonto-Text", "datenschutz": "Datenschutz", REVIEW_STEP: "Prüfen und absenden",
+}
 
 
 def questions_by_key(steps: tuple[Step, ...]) -> dict[str, Question]:

@@ -8,14 +8,18 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from demo.personas import DEMO_PASSWORD, persona
+from questionnaire.definition import NAV_TITLES, STEP_TITLES
 from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.browser
 PRODUCT = "Einfache Melderegisterauskunft"
 
 
+_SHORT = {STEP_TITLES[key]: short for key, short in NAV_TITLES.items()}  # the step list uses short names
+
+
 def _nav(page: Page, title: str) -> Locator:
-    return page.get_by_role("button", name=re.compile(rf"\d+\. {re.escape(title)}"))
+    return page.get_by_role("button", name=re.compile(rf"\d+\. {re.escape(_SHORT[title])}"))
 
 
 def _step(page: Page, title: str) -> None:
