@@ -31,22 +31,30 @@ class Transition:
     roles: frozenset[Role]
     action: str  # audit action, e.g. "lifecycle.submitted"
     label: str  # German, for buttons and the journey view
+    mails: tuple[str, ...] = ()  # the mail events the step sends (notifications/render.py EVENTS)
 
 
+SUBMITTED_MAILS = ("questionnaire.submitted", "questionnaire.received")  # to the submitter and to KISA
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.ORDERED, S.QUESTIONNAIRE, MUNICIPAL, "lifecycle.questionnaire_started", "Fragebogen begonnen"),
-    Transition(S.QUESTIONNAIRE, S.SUBMITTED, MUNICIPAL, "lifecycle.submitted", "Konfiguration eingereicht"),
-    Transition(S.SUBMITTED, S.QUERY, STAFF, "lifecycle.query", "Rückfrage an die Kommune"),
-    Transition(S.QUERY, S.SUBMITTED, MUNICIPAL, "lifecycle.resubmitted", "Konfiguration erneut eingereicht"),
-    Transition(S.SUBMITTED, S.SETUP, STAFF, "lifecycle.setup_started", "Einrichtung begonnen"),
-    Transition(S.SETUP, S.TESTING, STAFF, "lifecycle.go_live", "Produktivstellung im Wartungsmodus"),
-    Transition(S.TESTING, S.ACCEPTED, MUNICIPAL, "lifecycle.accepted", "Abnahme erteilt"),
-    Transition(S.ACCEPTED, S.LIVE, MUNICIPAL, "lifecycle.live", "Wartungsmodus ausgeschaltet, live"),
-    Transition(S.LIVE, S.CHANGE_REQUESTED, MUNICIPAL, "lifecycle.change_requested", "Änderung beantragt"),
-    Transition(S.CHANGE_REQUESTED, S.SUBMITTED, MUNICIPAL, "lifecycle.change_submitted", "Änderung eingereicht"),
-    *(Transition(s, S.CANCELLED, MUNICIPAL | STAFF, "lifecycle.cancelled", "storniert")
+    Transition(S.QUESTIONNAIRE, S.SUBMITTED, MUNICIPAL, "lifecycle.submitted", "Konfiguration eingereicht",
+               SUBMITTED_MAILS),
+    Transition(S.SUBMITTED, S.QUERY, STAFF, "lifecycle.query", "Rückfrage an die Kommune", ("lifecycle.query",)),
+    Transition(S.QUERY, S.SUBMITTED, MUNICIPAL, "lifecycle.resubmitted", "Konfiguration erneut eingereicht",
+               SUBMITTED_MAILS),
+    Transition(S.SUBMITTED, S.SETUP, STAFF, "lifecycle.setup_started", "Einrichtung begonnen",
+               ("lifecycle.setup_started",)),
+    Transition(S.SETUP, S.TESTING, STAFF, "lifecycle.go_live", "Produktivstellung im Wartungsmodus",
+               ("lifecycle.go_live",)),
+    Transition(S.TESTING, S.ACCEPTED, MUNICIPAL, "lifecycle.accepted", "Abnahme erteilt", ("lifecycle.accepted",)),
+    Transition(S.ACCEPTED, S.LIVE, MUNICIPAL, "lifecycle.live", "Wartungsmodus ausgeschaltet, live", ("lifecycle.live",)),
+    Transition(S.LIVE, S.CHANGE_REQUESTED, MUNICIPAL, "lifecycle.change_requested", "Änderung beantragt",
+               ("lifecycle.change_requested",)),
+    Transition(S.CHANGE_REQUESTED, S.SUBMITTED, MUNICIPAL, "lifecycle.change_submitted", "Änderung eingereicht",
+               SUBMITTED_MAILS),
+    *(Transition(s, S.CANCELLED, MUNICIPAL | STAFF, "lifecycle.cancelled", "storniert", ("lifecycle.cancelled",))
       for s in (S.ORDERED, S.QUESTIONNAIRE, S.SUBMITTED, S.QUERY)),
-    *(Transition(s, S.TERMINATED, STAFF, "lifecycle.terminated", "Vertrag beendet")
+    *(Transition(s, S.TERMINATED, STAFF, "lifecycle.terminated", "Vertrag beendet", ("lifecycle.terminated",))
       for s in (S.SETUP, S.TESTING, S.ACCEPTED, S.LIVE, S.CHANGE_REQUESTED)),
 )
 _BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}

@@ -1,5 +1,6 @@
 """SQLModel tables and pydantic input/output models; importing this package registers every table."""
 
+from models.acceptance import OUTCOME_NAMES, Acceptance, LaunchTask, TestOutcome, TestResult
 from models.audit import AuditEvent
 from models.backoffice import ReviewComment, SetupTask, StateChange
 from models.catalog import STATE_NAMES, CatalogProduct, OrderedProduct, OrderedProductState
@@ -13,6 +14,8 @@ from models.questionnaire import (
     QuestionnaireEdit,
     QuestionnaireSubmission,
 )
+from models.releases import ReleaseNotice
+from models.support import ProblemMessage, ProblemReport, ProblemStatus
 from models.user import (
     RegistrationDecision,
     Role,
@@ -22,13 +25,16 @@ from models.user import (
 )
 
 __all__ = [
+    "OUTCOME_NAMES",
     "STATE_NAMES",
+    "Acceptance",
     "AuditEvent",
     "Cart",
     "CartItem",
     "CatalogProduct",
     "FundingProgramme",
     "Gemeinde",
+    "LaunchTask",
     "MailStatus",
     "MasterData",
     "ModelContract",
@@ -39,15 +45,21 @@ __all__ = [
     "OrderedProduct",
     "OrderedProductState",
     "OutboxMail",
+    "ProblemMessage",
+    "ProblemReport",
+    "ProblemStatus",
     "Questionnaire",
     "QuestionnaireAssignment",
     "QuestionnaireEdit",
     "QuestionnaireSubmission",
     "RegistrationDecision",
+    "ReleaseNotice",
     "ReviewComment",
     "Role",
     "SetupTask",
     "StateChange",
+    "TestOutcome",
+    "TestResult",
     "User",
     "UserStatus",
     "WebSession",

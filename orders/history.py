@@ -11,6 +11,7 @@ from accounts.actor import Actor
 from audit.log import record
 from core.errors import DomainError, NotFound
 from lifecycle.machine import transition
+from lifecycle.notify import case_facts, tell_kisa, tell_municipality
 from models import STATE_NAMES, Order, OrderedProduct, OrderedProductState, OrderLine, Role
 
 # Until KISA starts the set-up, a municipality may cancel an ordered product.
@@ -93,8 +94,13 @@ def cancel_line(session: Session, *, actor: Actor, order_id: int, line_id: int) 
             f"{line.product_name} kann nicht mehr storniert werden: KISA hat mit der Einrichtung begonnen "
             f"(Stand: {STATE_NAMES[ordered.state]}). Bitte wenden Sie sich an KISA."
         )
+    kisa_had_it = ordered.state in (OrderedProductState.SUBMITTED, OrderedProductState.QUERY)
     transition(session, actor=actor, ordered=ordered, target=OrderedProductState.CANCELLED,
                details=f"Storniert aus Bestellung {view.order.number}.")
+    context = {**case_facts(session, ordered), "order_number": view.order.number, "cancelled_by": actor.full_name}
+    tell_municipality(session, ordered, "lifecycle.cancelled", context, also=(actor.email,))
+    if kisa_had_it:  # the configuration was in KISA's queue
+        tell_kisa(session, ordered, "lifecycle.cancelled", context)
     record(session, actor=actor, action="order.line_cancelled", entity_type="order", entity_id=order_id,
            municipality_id=view.order.municipality_id,
            details=f"Storniert: {line.product_name} aus Bestellung {view.order.number}.")

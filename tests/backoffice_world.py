@@ -78,3 +78,29 @@ def fresh(session: Session, ordered: OrderedProduct) -> OrderedProduct:
     row = session.get(OrderedProduct, ordered.id)
     assert row is not None
     return row
+
+
+def in_testing(session: Session, world: World, product: str = MB, *, delivery: str | None = None) -> OrderedProduct:
+    """Submit, take over, tick every set-up task and put the product live in maintenance mode; return it (TESTING)."""
+    from backoffice.review import take_over
+    from backoffice.setup import checklist, go_live, tick
+
+    questionnaire_id = submitted(session, world, product, delivery=delivery)
+    ordered = world.ordered[product]
+    take_over(session, actor=world.kisa, questionnaire_id=questionnaire_id)
+    session.commit()
+    for task in checklist(session, actor=world.kisa, ordered_product_id=ordered.id or 0):
+        tick(session, actor=world.kisa, ordered_product_id=ordered.id or 0, task=task.task, done=True)
+    session.commit()
+    go_live(session, actor=world.kisa, ordered_product_id=ordered.id or 0)
+    session.commit()
+    return fresh(session, ordered)
+
+
+def put_in_state(session: Session, ordered: OrderedProduct, state: Any) -> OrderedProduct:
+    """Set the state directly (for tests of what a page or a function does in that state; no history written)."""
+    row = fresh(session, ordered)
+    row.state = state
+    session.add(row)
+    session.commit()
+    return fresh(session, row)

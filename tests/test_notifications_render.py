@@ -13,6 +13,10 @@ from notifications.render import EVENTS, TEMPLATES, render_mail, safe_url
 FOOTER = ["Ihr Team des KISA Antragsmanagements", "Tel.: +49 351 86652-0", "support.onlineantrag@kisa.it",
           "Kommunale Informationsverarbeitung Sachsen – KISA", "Eilenburger Straße 1a, 04317 Leipzig"]
 
+# What lifecycle.notify.case_facts gives every lifecycle mail.
+CASE = {"product": "Meldebescheinigung", "municipality": "Stadt Görlitz", "ags": "14626110",
+        "questionnaire_url": "https://shop.example/fragebogen?nr=7", "status_url": "https://shop.example/fortschritt?nr=7",
+        "case_url": "https://shop.example/vorgang?nr=7"}
 SAMPLES = {
     "order.confirmed": {
         "order_number": "B-2026-00042",
@@ -45,6 +49,10 @@ SAMPLES = {
                                 "questionnaire_url": "https://shop.example/fragebogen?nr=7"},
     "lifecycle.go_live": {"product": "Meldebescheinigung", "municipality": "Stadt Görlitz", "testers": ["Tina Test"],
                           "questionnaire_url": "https://shop.example/fragebogen?nr=7"},
+    "lifecycle.change_requested": {**CASE, "reason": "Neue Gebührensatzung ab 01.01.2027.",
+                                   "requested_by": "Jana Koordinatorin"},
+    "lifecycle.cancelled": {**CASE, "order_number": "B-2026-00042", "cancelled_by": "Jana Koordinatorin"},
+    "lifecycle.terminated": {**CASE, "reason": "Kündigung zum Jahresende."},
     "questionnaire.assigned": {"municipality": "Stadt Görlitz", "inviter_name": "Jörg Müßig",
                                "items": [{"product": "Meldebescheinigung", "steps": "Ansprechpartner",
                                           "url": "https://shop.example/fragebogen?nr=7&schritt=kontakte"}],

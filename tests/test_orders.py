@@ -10,7 +10,7 @@ from catalog.store import get_product, retire_product, save_product
 from core import clock
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
-from models import AuditEvent, FundingProgramme, Order, OrderedProduct, OrderedProductState, OrderLine, Role
+from models import AuditEvent, FundingProgramme, Order, OrderedProduct, OrderedProductState, OrderLine, OutboxMail, Role
 from orders.cart import add_to_cart, cart_size, remove_from_cart, view_cart
 from orders.checkout import OrderRefused, place_order
 from orders.contracts import publish_contract
@@ -179,6 +179,23 @@ def test_cancel_per_product_until_kisa_starts_the_setup(session, contract, anna)
     assert states == [OrderedProductState.CANCELLED, OrderedProductState.SETUP]
     add_to_cart(session, actor=anna, product_id=first.line.product_id)  # cancelled: may be ordered again
     assert "order.line_cancelled" in session.exec(select(AuditEvent.action)).all()
+    cancelled = session.exec(select(OutboxMail).where(OutboxMail.event == "lifecycle.cancelled")).all()
+    assert [m.to_address for m in cancelled] == [anna.email]  # not submitted yet: KISA is not bothered
+    assert view.order.number in cancelled[0].text_body
+
+
+def test_cancelling_a_submitted_configuration_tells_kisa_too(session, contract, anna):
+    fill(session, anna, "wahlschein")
+    placed, _ = order(session, anna, contract)
+    line = get_order(session, actor=anna, order_id=placed.id).lines[0].line
+    ordered = session.get(OrderedProduct, line.ordered_product_id)
+    ordered.state = OrderedProductState.SUBMITTED
+    session.add(ordered)
+    session.commit()
+    cancel_line(session, actor=anna, order_id=placed.id, line_id=line.id)
+    session.commit()
+    cancelled = session.exec(select(OutboxMail).where(OutboxMail.event == "lifecycle.cancelled")).all()
+    assert sorted(m.to_address for m in cancelled) == sorted([anna.email, "antragsmanagement@kisa.example"])
 
 
 def test_orders_of_other_municipalities_do_not_exist(session, contract, anna):
