@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -112,8 +113,11 @@ def work_queue(
         query = query.where(col(CatalogProduct.name).icontains(needle, autoescape=True)
                             | col(Municipality.name).icontains(needle, autoescape=True)
                             | col(Municipality.ags).icontains(needle, autoescape=True))
-    items = [_item(*row) for row in session.execute(query.limit(limit)).all()]
-    return [i for i in items if i.overdue] if overdue_only else items
+    if overdue_only:  # in the query, so the limit cuts the overdue items and not the whole queue
+        now = utcnow()
+        query = query.where(or_(*(and_(OrderedProduct.state == state, col(OrderedProduct.state_since)
+                                       < now - timedelta(days=days)) for state, days in PHASE_DAYS.items())))
+    return [_item(*row) for row in session.execute(query.limit(limit)).all()]
 
 
 def queue_item(session: Session, *, actor: Actor, ordered_product_id: int) -> QueueItem:

@@ -32,6 +32,7 @@ from questionnaire.store import get_questionnaire, load_answers, product_and_ste
 from questionnaire.submission import questionnaire_link
 
 MAX_COMMENT = 2000
+GENERAL = ""  # question key of the query's message as a whole
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,16 @@ def ask_back(session: Session, *, actor: Actor, questionnaire_id: int, message: 
     if not unsent and not message:
         raise FieldErrors({"message": "Bitte schreiben Sie, was fehlt – als Anmerkung an einer Antwort oder hier."})
     transition(session, actor=actor, ordered=ordered, target=OrderedProductState.QUERY,
-               details=f"Rückfrage zu Fassung {view.submission_number}: {len(unsent)} Anmerkungen.")
+               details=f"Rückfrage zu Fassung {view.submission_number}: {len(unsent)} Anmerkungen."
+               + (f" Nachricht: {message}" if message else ""))
     now = utcnow()
     for comment in unsent:
         comment.sent_at = now
         session.add(comment)
+    if message:  # kept with the remarks (question key "": the query as a whole), shown in the questionnaire
+        session.add(ReviewComment(questionnaire_id=questionnaire_id, submission_number=view.submission_number,
+                                  question_key=GENERAL, text=message, author_id=actor.user_id or 0,
+                                  author_name=actor.full_name, created_at=now, sent_at=now))
     labels = {q.key: q.label for s in view.steps for q in s.questions}
     context = {
         "product": view.product_name, "municipality": view.municipality_name, "message": message,

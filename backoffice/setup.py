@@ -38,11 +38,20 @@ def tasks_for(answers: dict[str, Any]) -> list[str]:
 
 
 def create_tasks(session: Session, *, ordered: OrderedProduct, answers: dict[str, Any]) -> None:
-    """Open the checklist for an ordered product (tasks that exist from an earlier set-up stay as they are)."""
-    existing = set(session.exec(select(SetupTask.task).where(SetupTask.ordered_product_id == ordered.id)).all())
-    for key in tasks_for(answers):
-        if key not in existing:
-            session.add(SetupTask(ordered_product_id=ordered.id or 0, task=key))
+    """Open the checklist of a new set-up round: every task open again, only the tasks this configuration needs.
+
+    A later round (after a change request) starts from scratch; the audit log keeps who ticked what before.
+    """
+    wanted = tasks_for(answers)
+    for row in session.exec(select(SetupTask).where(SetupTask.ordered_product_id == ordered.id)).all():
+        if row.task not in wanted:
+            session.delete(row)
+            continue
+        wanted.remove(row.task)
+        row.done_at, row.done_by_id, row.done_by_name = None, None, ""
+        session.add(row)
+    for key in wanted:
+        session.add(SetupTask(ordered_product_id=ordered.id or 0, task=key))
 
 
 @dataclass(frozen=True)

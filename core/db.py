@@ -29,6 +29,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) 
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _make_sqlite_safe(engine: Engine, busy_timeout_ms: int) -> None:
     """Apply SQLAlchemy's pysqlite recipe: our own BEGIN IMMEDIATE instead of pysqlite's deferred one."""
 
@@ -40,6 +44,8 @@ def _make_sqlite_safe(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # SQLite's lower() folds only ASCII; searches must find "Ölsnitz" for "ölsnitz" as PostgreSQL does.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -13,6 +13,8 @@ from backoffice.review import ReviewView, add_comment, ask_back, delete_comment,
 from backoffice.setup import TaskView, checklist, go_live, open_task_count, tick
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors, NotFound
+from lifecycle.changes import terminate
+from lifecycle.machine import allowed
 from models import OrderedProductState, Role
 from questionnaire.definition import Step
 from questionnaire.display import answer_lines
@@ -133,6 +135,20 @@ def _tick(task: str, widget: str) -> None:
             tick(session, actor=actor, ordered_product_id=nr, task=task, done=done)
     except DomainError as exc:
         _failed(exc)
+
+
+def _terminate(widget: str) -> None:
+    try:
+        with session_scope() as session:
+            terminate(session, actor=actor, ordered_product_id=nr, reason=state.get(widget) or "")
+    except FieldErrors as exc:
+        errors["reason"] = exc.errors.get("reason", str(exc))
+    except DomainError as exc:
+        _failed(exc)
+    else:
+        errors.pop("reason", None)
+        state[widget] = ""
+        _done("Vertrag beendet. Die Kommune wurde per E-Mail informiert.")
 
 
 def _go_live() -> None:
@@ -292,3 +308,17 @@ else:
     elif draft_steps:
         st.subheader("Entwurf der Kommune")
         _answers(draft_steps, draft_answers)
+
+# ---- end of contract (KISA, once set up) ---------------------------------------------------------------------------
+if allowed(item.state, OrderedProductState.TERMINATED) is not None:
+    st.divider()
+    with st.popover("Vertrag beenden …", icon=":material/block:"):
+        st.write("Der Online-Antragsassistent wird für diese Kommune außer Betrieb genommen. Die Kommune erhält eine "
+                 "E-Mail mit dem Grund. Das lässt sich nicht rückgängig machen.")
+        widget = f"kc_terminate_{nr}"
+        st.text_area("Grund (geht an die Kommune)", key=widget, max_chars=2000)
+        st.button("Ja, Vertrag beenden", type="primary", key=f"kc_terminate_send_{nr}", on_click=_terminate,
+                  args=(widget,))
+    reason_error = errors.pop("reason", None)
+    if reason_error:
+        st.error(f"Vertrag nicht beendet: {md(reason_error)}", icon=":material/error:")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from backoffice.review import sent_comments
+from backoffice.review import GENERAL, sent_comments
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import OrderedProductState, Role
@@ -149,6 +149,8 @@ if remarks:
     with st.container(border=True):
         st.markdown("**:material/forum: Rückfrage von KISA**")
         st.caption("Bitte prüfen Sie diese Angaben und reichen Sie den Fragebogen danach erneut ein.")
+        for text in remarks.pop(GENERAL, ()):
+            st.markdown(f"**Nachricht:** {md(text)}")
         for key, texts in remarks.items():
             question = questions.get(key)
             where = f"{step_titles.get(step_of(key), '')} – {question.label}" if question else key

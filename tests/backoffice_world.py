@@ -103,4 +103,6 @@ def put_in_state(session: Session, ordered: OrderedProduct, state: Any) -> Order
     row.state = state
     session.add(row)
     session.commit()
-    return fresh(session, row)
+    row = fresh(session, row)
+    session.commit()  # end the read (SQLite): pages and other sessions may write now
+    return row

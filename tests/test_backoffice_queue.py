@@ -201,3 +201,27 @@ def test_municipal_users_are_refused_everywhere_in_the_queue(session, world, who
         assign(session, actor=actor, ordered_product_id=world.ordered[MB].id, staff_user_id=world.kisa.user_id)
     session.rollback()
     assert fresh(session, world.ordered[MB]).assigned_to_id is None
+
+
+def test_overdue_only_finds_overdue_items_behind_older_ones_that_are_on_time(session, world):
+    """The test phase has 21 days: a product 16 days in test is older but not late; the limit must not hide the late one."""
+    from tests.backoffice_world import put_in_state
+
+    put_in_state(session, world.ordered[FW], S.TESTING)
+    clock.advance(DAY)
+    submitted(session, world, MB)
+    clock.advance(15 * DAY)
+    states = (S.TESTING, S.SUBMITTED)
+    assert [(i.state, i.overdue) for i in queue(session, world.kisa, states=states)] == [
+        (S.TESTING, False), (S.SUBMITTED, True)]
+    assert ids(queue(session, world.kisa, states=states, overdue_only=True, limit=1)) == [world.ordered[MB].id]
+
+
+def test_search_ignores_case_beyond_ascii(session, world):
+    from tests.builders import make_municipality
+    from tests.questionnaire_builders import order_product
+
+    town = make_municipality(session, name="Ölsnitz/Erzgeb.")
+    ordered = order_product(session, town, MB, state=S.SUBMITTED)
+    assert ids(queue(session, world.kisa, search="ÖLSNITZ")) == [ordered.id]
+    assert ids(queue(session, world.kisa, search="ölsnitz/erz")) == [ordered.id]

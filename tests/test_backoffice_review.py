@@ -154,6 +154,10 @@ def test_a_query_sends_the_remarks_to_coordinators_and_the_submitter(session, wo
     assert sent == 2
     assert state_of(session, world.ordered[MB]) == S.QUERY
     assert all(r.sent_at is not None for r in comment_rows(session, review))
+    # The message is kept with the remarks (for the questionnaire) and in the history (for the journey view).
+    assert [(c.question_key, c.text) for c in sent_comments(session, actor=world.coordinator, questionnaire_id=review)
+            if c.question_key == ""] == [("", "Zwei Punkte fehlen noch.")]
+    assert "Zwei Punkte fehlen noch." in fresh_history_note(session, world.ordered[MB])
     assert history(session, world.ordered[MB])[-1] == ("submitted", "query", "Kira KISA")
     assert actions(session, "lifecycle.query") == ["lifecycle.query"]
     query_mails = mails(session, "lifecycle.query")
@@ -293,3 +297,12 @@ def test_a_disabled_coordinator_and_a_disabled_submitter_get_no_query(session, w
     ask_back(session, actor=world.kisa, questionnaire_id=review, message="Bitte ergänzen.")
     session.commit()
     assert [m.to_address for m in mails(session, "lifecycle.query")] == [second.email]
+
+
+def fresh_history_note(session, ordered):
+    from sqlmodel import col, select
+
+    from models import StateChange
+
+    return session.exec(select(StateChange.note).where(StateChange.ordered_product_id == ordered.id)
+                        .order_by(col(StateChange.id).desc())).first()

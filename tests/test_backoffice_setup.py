@@ -322,3 +322,29 @@ def test_two_go_lives_at_once_make_one_transition(engine, session, world):
     assert [h[:2] for h in history(session, ordered)].count(("setup", "testing")) == 1
     assert len(mails(session, "lifecycle.go_live")) == 2  # coordinator and the notification address
     assert actions(session, "lifecycle.go_live") == ["lifecycle.go_live"]
+
+
+def test_a_change_round_starts_the_checklist_again_with_the_tasks_of_the_new_configuration(session, world):
+    """After go-live a change request leads back to set-up: last round's ticks must not allow a Go-Live at once."""
+    from lifecycle.changes import request_change
+    from tests.backoffice_world import FACHVERFAHREN, put_in_state, resubmit, save
+
+    questionnaire_id = set_up(session, world)
+    ordered = world.ordered[MB]
+    tick_all(session, world, ordered)
+    go_live(session, actor=world.kisa, ordered_product_id=ordered.id)
+    session.commit()
+    put_in_state(session, ordered, S.LIVE)
+    request_change(session, actor=world.coordinator, ordered_product_id=ordered.id, reason="Neues Fachverfahren")
+    session.commit()
+    save(session, world.coordinator, questionnaire_id, "daten",
+         {"daten.weg": FACHVERFAHREN, "daten.fachverfahren": "VOIS/MESO"})
+    resubmit(session, world.coordinator, questionnaire_id)
+    take_over(session, actor=world.kisa, questionnaire_id=questionnaire_id)
+    session.commit()
+    again = tasks(session, world, ordered)
+    assert [t.task for t in again] == ["konfiguration", "mandant", "schnittstelle", "benachrichtigung"]
+    assert not any(t.done for t in again)
+    with pytest.raises(DomainError, match="Offen"):
+        go_live(session, actor=world.kisa, ordered_product_id=ordered.id)
+    session.rollback()

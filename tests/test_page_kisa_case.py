@@ -98,6 +98,7 @@ def test_the_questionnaire_shows_only_the_remarks_of_the_current_query(engine, s
     _, coordinator = users(session, world)
     wizard = open_page(engine, "questionnaire_form", user=coordinator, query={"nr": str(world.ordered[MB].id)})
     assert "Alte Anmerkung." not in all_text(wizard) and not wizard.warning
+    assert "**Nachricht:** Nur eine Nachricht diesmal." in all_text(wizard)  # the query's message itself
 
 
 def test_a_resubmission_marks_the_changed_answers_with_the_previous_value(engine, session):
@@ -184,3 +185,25 @@ def test_a_municipal_user_cannot_open_a_case(engine, session):
     at = open_page(engine, user=coordinator)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/kisa_case.py")
+
+
+def test_kisa_ends_a_contract_with_a_reason_only_once_the_product_is_set_up(engine, session):
+    from tests.backoffice_world import put_in_state
+
+    world = make_world(session)
+    kisa, coordinator = users(session, world)
+    ordered_id = world.ordered[MB].id
+    session.commit()
+    assert "Vertrag beenden …" not in [p.label for p in _case(engine, kisa, ordered_id).get("popover")]  # only ordered
+    put_in_state(session, world.ordered[MB], OrderedProductState.LIVE)
+    kisa, coordinator = users(session, world)  # read again: put_in_state expired the rows
+    at = _case(engine, kisa, ordered_id)
+    click(at, "Ja, Vertrag beenden")  # without a reason
+    assert "Vertrag nicht beendet: Bitte geben Sie den Grund für das Vertragsende an." in texts(at, "error")
+    assert _state(engine, ordered_id) == OrderedProductState.LIVE
+    at.text_area(key=f"kc_terminate_{ordered_id}").input("Kündigung der Kommune zum 31.12.")
+    click(at, "Ja, Vertrag beenden")
+    assert _state(engine, ordered_id) == OrderedProductState.TERMINATED
+    assert "Vertrag beendet. Die Kommune wurde per E-Mail informiert." in all_text(at)
+    assert [m.to_address for m in mails(session, "lifecycle.terminated")] == [coordinator.email]
+    assert "Vertrag beenden …" not in [p.label for p in at.get("popover")]
