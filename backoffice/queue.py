@@ -115,7 +115,7 @@ def work_queue(
                             | col(Municipality.ags).icontains(needle, autoescape=True))
     if overdue_only:  # in the query, so the limit cuts the overdue items and not the whole queue
         now = utcnow()
-        query = query.where(or_(*(and_(OrderedProduct.state == state, col(OrderedProduct.state_since)
+        query = query.where(or_(*(and_(col(OrderedProduct.state) == state, col(OrderedProduct.state_since)
                                        < now - timedelta(days=days)) for state, days in PHASE_DAYS.items())))
     return [_item(*row) for row in session.execute(query.limit(limit)).all()]
 
