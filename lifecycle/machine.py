@@ -52,7 +52,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                ("lifecycle.change_requested",)),
     Transition(S.CHANGE_REQUESTED, S.SUBMITTED, MUNICIPAL, "lifecycle.change_submitted", "Änderung eingereicht",
                SUBMITTED_MAILS),
-    *(Transition(s, S.CANCELLED, MUNICIPAL | STAFF, "lifecycle.cancelled", "storniert", ("lifecycle.cancelled",))
+    *(Transition(s, S.CANCELLED, MUNICIPAL, "lifecycle.cancelled", "storniert", ("lifecycle.cancelled",))
       for s in (S.ORDERED, S.QUESTIONNAIRE, S.SUBMITTED, S.QUERY)),
     *(Transition(s, S.TERMINATED, STAFF, "lifecycle.terminated", "Vertrag beendet", ("lifecycle.terminated",))
       for s in (S.SETUP, S.TESTING, S.ACCEPTED, S.LIVE, S.CHANGE_REQUESTED)),

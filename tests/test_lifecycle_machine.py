@@ -116,3 +116,14 @@ def test_a_municipal_user_may_not_move_another_municipalitys_product(session, pe
     with pytest.raises(PermissionDenied):
         transition(session, actor=stranger, ordered=ordered, target=OrderedProductState.QUESTIONNAIRE)
     assert ordered.state == OrderedProductState.ORDERED and audit_actions(session, ordered) == []
+
+
+def test_the_lifecycle_document_lists_every_step_and_every_mail():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "lifecycle.md").read_text(encoding="utf-8")
+    for step in TRANSITIONS:
+        assert f"`{step.action}`" in text, step.action
+        for mail in step.mails:
+            assert f"`{mail}`" in text, mail
+
