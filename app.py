@@ -28,6 +28,12 @@ def _questionnaire_page() -> st.Page:
                    visibility="hidden")
 
 
+def _acceptance_page(*, hidden: bool = True) -> st.Page:
+    """Test and acceptance of one product; KISA opens it from the case page, mails link to it."""
+    return st.Page("pages/acceptance.py", title="Test und Abnahme", icon=":material/fact_check:", url_path="abnahme",
+                   visibility="hidden" if hidden else "visible")
+
+
 def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
     """Return the pages this person may see, grouped for the sidebar; the first page is the landing page."""
     if actor is None:
@@ -39,6 +45,10 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
             # Links from e-mails: these pages ask for the login in place and then show what the link points to.
             _questionnaire_page(),
             st.Page("pages/questionnaires.py", title="Fragebögen", url_path="frageboegen", visibility="hidden"),
+            st.Page("pages/journey.py", title="Fortschritt", url_path="fortschritt", visibility="hidden"),
+            _acceptance_page(),
+            st.Page("pages/problems.py", title="Meldungen", url_path="meldungen", visibility="hidden"),
+            st.Page("pages/releases.py", title="Versionen", url_path="versionen", visibility="hidden"),
         ]
     if actor.status != UserStatus.ACTIVE:
         return [_page("start.py", "Status der Registrierung", ":material/hourglass_top:", "start", default=True)]
@@ -53,7 +63,11 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
             "Meine Kommune": [
                 _page("cart.py", "Warenkorb", ":material/shopping_cart:", "warenkorb"),
                 _page("my_orders.py", "Meine Bestellungen", ":material/receipt_long:", "bestellungen"),
+                _page("journey.py", "Fortschritt", ":material/timeline:", "fortschritt"),
                 _page("questionnaires.py", "Fragebögen", ":material/checklist:", "frageboegen"),
+                _acceptance_page(hidden=False),
+                _page("problems.py", "Meldungen an KISA", ":material/support_agent:", "meldungen"),
+                _page("releases.py", "Versionen", ":material/new_releases:", "versionen"),
                 _page("master_data.py", "Stammdaten", ":material/domain:", "stammdaten"),
                 _page("team.py", "Mein Team", ":material/group:", "team"),
                 _questionnaire_page(),
@@ -66,6 +80,10 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
             _page("kisa_dashboard.py", "Kennzahlen", ":material/monitoring:", "kennzahlen"),
             st.Page("pages/kisa_case.py", title="Vorgang", icon=":material/work:", url_path="vorgang",
                     visibility="hidden"),
+            _page("problems.py", "Meldungen", ":material/support_agent:", "meldungen"),
+            _page("releases.py", "Versionen", ":material/new_releases:", "versionen"),
+            _page("journey.py", "Fortschritt", ":material/timeline:", "fortschritt"),
+            _acceptance_page(),
             _page("approvals.py", "Freischaltungen", ":material/verified_user:", "freischaltungen"),
             _page("my_orders.py", "Bestellungen", ":material/receipt_long:", "bestellungen"),
             _page("questionnaires.py", "Fragebögen", ":material/checklist:", "frageboegen"),

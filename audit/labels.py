@@ -37,6 +37,9 @@ ACTIONS = {
     "backoffice.taken_over": "Konfiguration übernommen",
     "setup.ticked": "Einrichtungsaufgabe erledigt",
     "setup.unticked": "Einrichtungsaufgabe wieder geöffnet",
+    "release.published": "Neue Version veröffentlicht",
+    "release.reviewed": "Konfiguration nach neuer Version geprüft",
+    "release.review_settled": "Prüfung nach neuer Version durch Änderungsantrag erledigt",
 }
 
 # Lifecycle steps of an ordered product: their labels come from the state machine's table.

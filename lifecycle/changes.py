@@ -39,6 +39,9 @@ def request_change(session: Session, *, actor: Actor, ordered_product_id: int, r
     ordered = _locked(session, ordered_product_id)
     transition(session, actor=actor, ordered=ordered, target=OrderedProductState.CHANGE_REQUESTED,
                details=f"Änderung beantragt: {reason}")
+    from releases.review import settle_by_change  # local import: keeps this edit inside request_change (merges)
+
+    settle_by_change(session, actor=actor, ordered_product_id=ordered_product_id, reason=reason)
     context = {**case_facts(session, ordered), "reason": reason, "requested_by": actor.full_name}
     tell_municipality(session, ordered, "lifecycle.change_requested", context, also=(actor.email,))
     tell_kisa(session, ordered, "lifecycle.change_requested", context)

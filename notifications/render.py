@@ -28,6 +28,7 @@ EVENTS = {
     "lifecycle.change_requested": "Änderung beantragt",
     "lifecycle.cancelled": "Produkt storniert",
     "lifecycle.terminated": "Vertrag beendet",
+    "release.published": "Neue Version eines Antragsassistenten",
 }
 
 

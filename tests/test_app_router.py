@@ -28,12 +28,16 @@ __all__ = ["app_like_server"]  # autouse fixture
 
 # Links from e-mails lead to the questionnaire pages; a visitor logs in there (hidden from the sidebar).
 ANONYMOUS = {"": "Start", "anmelden": "Anmelden", "registrieren": "Registrieren", "einladung": "Einladung annehmen",
-             "fragebogen": "Fragebogen", "frageboegen": "Fragebögen"}
+             "fragebogen": "Fragebogen", "frageboegen": "Fragebögen", "fortschritt": "Fortschritt",
+             "abnahme": "Test und Abnahme", "meldungen": "Meldungen", "versionen": "Versionen"}
 CATALOG = {"katalog": "OAA-Katalog", "produkt": "Produkt"}
 KOMMUNE = {"": "Start", **CATALOG, "warenkorb": "Warenkorb", "bestellungen": "Meine Bestellungen",
-           "frageboegen": "Fragebögen", "stammdaten": "Stammdaten", "team": "Mein Team", "fragebogen": "Fragebogen"}
+           "fortschritt": "Fortschritt", "frageboegen": "Fragebögen", "abnahme": "Test und Abnahme",
+           "meldungen": "Meldungen an KISA", "versionen": "Versionen",
+           "stammdaten": "Stammdaten", "team": "Mein Team", "fragebogen": "Fragebogen"}
 KISA = {"": "Start", **CATALOG, "arbeitsvorrat": "Arbeitsvorrat", "kennzahlen": "Kennzahlen",
-        "vorgang": "Vorgang",
+        "vorgang": "Vorgang", "meldungen": "Meldungen", "versionen": "Versionen", "fortschritt": "Fortschritt",
+        "abnahme": "Test und Abnahme",
         "freischaltungen": "Freischaltungen", "bestellungen": "Bestellungen",
         "frageboegen": "Fragebögen", "fragebogen": "Fragebogen",
         "katalogpflege": "Katalogpflege", "vertrag": "Vertrag und Förderung",

@@ -26,7 +26,8 @@ def test_correct_password_opens_the_start_page_with_a_server_side_session(engine
     assert f"Willkommen, **{user.full_name}**." in texts(at, "markdown")
     assert "In fünf Schritten zum Online-Antragsassistenten" in texts(at, "header")
     assert set(navigation(at)) == {"", "katalog", "produkt", "warenkorb", "bestellungen", "frageboegen",
-                                     "stammdaten", "team", "fragebogen"}
+                                     "stammdaten", "team", "fragebogen", "fortschritt", "abnahme", "meldungen",
+                                     "versionen"}
     sidebar = [shown(m.value) for m in at.sidebar.markdown]
     assert f"**{user.full_name}**  \nanna.amt@stadt.example" in sidebar
     [web_session] = load(engine, WebSession, WebSession.user_id == user.id)
@@ -70,7 +71,7 @@ def test_kisa_login_shows_the_kisa_pages(engine, session):
     log_in(at, kisa.email, PASSWORD)
     assert set(navigation(at)) == {
         "", "katalog", "produkt", "arbeitsvorrat", "kennzahlen", "vorgang", "freischaltungen", "bestellungen", "frageboegen",
-        "fragebogen",
+        "fragebogen", "meldungen", "versionen", "fortschritt", "abnahme",
         "katalogpflege", "vertrag", "postausgang", "protokoll"
     }
     assert "Rolle: KISA" in [c.value for c in at.sidebar.caption]

@@ -1,0 +1,327 @@
+"""Flagged configurations after a release: the municipality confirms its check (or files a change); the reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from accounts.access import require_current, require_role, require_staff
+from accounts.actor import Actor
+from audit.log import record
+from catalog.schema import Product, Release
+from catalog.store import from_row
+from core.clock import utcnow
+from core.errors import DomainError, FieldErrors, NotFound
+from models import (
+    STATE_NAMES,
+    CatalogProduct,
+    Municipality,
+    OrderedProduct,
+    OrderedProductState,
+    Questionnaire,
+    ReleaseNotice,
+    Role,
+)
+from questionnaire.checks import clean_free_text
+from releases.publish import ENDED, change_hint, version_key, what_to_do
+
+CHECKED = "Konfiguration geprüft, keine Änderung nötig"
+MAX_NOTE = 1000  # the stored note adds CHECKED in front; the column holds 2000
+
+
+def _open_condition() -> Any:
+    """SQL: a flagged notice nobody settled yet, of a product still in use."""
+    return (col(ReleaseNotice.review_required).is_(True) & col(ReleaseNotice.reviewed_at).is_(None)
+            & col(OrderedProduct.state).not_in(list(ENDED)))
+
+
+def _release(product: Product | None, version: str) -> Release | None:
+    if product is None:
+        return None
+    return next((r for r in product.releases if version_key(r.version) == version_key(version)), None)
+
+
+class _Products:
+    """Catalogue products read once per call (a notice names its release; notes and date live in the catalogue)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._cache: dict[str, Product | None] = {}
+
+    def get(self, product_id: str) -> Product | None:
+        if product_id not in self._cache:
+            row = self._session.get(CatalogProduct, product_id)
+            self._cache[product_id] = from_row(row) if row is not None else None
+        return self._cache[product_id]
+
+
+# ---- the municipality's side ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """A release as it reached one of the municipality's products."""
+
+    notice_id: int
+    ordered_product_id: int
+    questionnaire_id: int | None  # None: set up before the shop had the questionnaire
+    product_id: str
+    product_name: str
+    version: str
+    notes: str
+    release_date: date | None  # None if the release was removed from the catalogue meanwhile
+    notified_at: datetime
+    review_required: bool
+    reviewed_at: datetime | None
+    reviewed_by: str
+    review_note: str
+    state: OrderedProductState
+    todo: str  # what the municipality should do, in German
+
+    @property
+    def state_name(self) -> str:
+        """Return the German name of the product's state."""
+        return STATE_NAMES[self.state]
+
+    @property
+    def ended(self) -> bool:
+        """Tell whether the product is no longer in use (cancelled, contract ended)."""
+        return self.state in ENDED
+
+    @property
+    def open(self) -> bool:
+        """Tell whether the configuration still waits for the municipality's check."""
+        return self.review_required and self.reviewed_at is None and not self.ended
+
+    @property
+    def change_hint(self) -> str:
+        """Return, in German, how a change of the configuration is made in the product's state."""
+        return change_hint(self.state)
+
+    @property
+    def can_request_change(self) -> bool:
+        """Tell whether a change of the configuration can be requested now (only for live products)."""
+        return self.state == OrderedProductState.LIVE
+
+
+def releases_for_municipality(session: Session, *, actor: Actor) -> list[NoticeView]:
+    """Return the releases of the municipality's products: open reviews first, then newest first."""
+    require_role(actor, Role.KOMMUNE)
+    if actor.municipality_id is None:
+        return []
+    rows = session.execute(
+        sa_select(ReleaseNotice, col(OrderedProduct.state), col(CatalogProduct.name), col(Questionnaire.id))
+        .join(OrderedProduct, col(OrderedProduct.id) == ReleaseNotice.ordered_product_id)
+        .join(CatalogProduct, col(CatalogProduct.id) == ReleaseNotice.product_id)
+        .outerjoin(Questionnaire, col(Questionnaire.ordered_product_id) == ReleaseNotice.ordered_product_id)
+        .where(col(ReleaseNotice.municipality_id) == actor.municipality_id)
+    ).all()
+    products = _Products(session)
+    views = []
+    for notice, state, name, questionnaire_id in rows:
+        release = _release(products.get(notice.product_id), notice.version)
+        requires = release.requires_config_review if release else notice.review_required
+        views.append(NoticeView(
+            notice_id=notice.id or 0, ordered_product_id=notice.ordered_product_id, questionnaire_id=questionnaire_id,
+            product_id=notice.product_id, product_name=name, version=notice.version,
+            notes=release.notes if release else "", release_date=release.date if release else None,
+            notified_at=notice.notified_at, review_required=notice.review_required, reviewed_at=notice.reviewed_at,
+            reviewed_by=notice.reviewed_by_name, review_note=notice.review_note, state=state,
+            todo=what_to_do(state, review_required=notice.review_required and notice.reviewed_at is None,
+                            requires_config_review=requires),
+        ))
+    views.sort(key=lambda v: (v.product_name.lower(), version_key(v.version)))
+    views.sort(key=lambda v: v.notified_at, reverse=True)
+    views.sort(key=lambda v: not v.open)  # stable: open reviews first, each part newest first
+    return views
+
+
+def confirm_reviewed(session: Session, *, actor: Actor, notice_id: int, note: str = "") -> bool:
+    """Mark a flagged release as checked by the municipality ("keine Änderung nötig"); who and when are kept.
+
+    Returns False if it was settled already (a second click changes nothing).
+    """
+    require_role(actor, Role.KOMMUNE)
+    require_current(session, actor, Role.KOMMUNE)
+    text = clean_free_text(note or "", multiline=True)
+    if len(text) > MAX_NOTE:
+        raise FieldErrors({"note": f"Bitte kürzen Sie die Notiz auf höchstens {MAX_NOTE} Zeichen (jetzt {len(text)})."})
+    notice = session.get(ReleaseNotice, notice_id, with_for_update=True, populate_existing=True)
+    if notice is None or notice.municipality_id != actor.municipality_id:
+        raise NotFound("Dieser Versionshinweis wurde nicht gefunden.")
+    if notice.reviewed_at is not None:
+        return False
+    if not notice.review_required:
+        raise DomainError("Für diese Version ist keine Prüfung der Konfiguration nötig.")
+    ordered = session.get(OrderedProduct, notice.ordered_product_id)
+    if ordered is not None and ordered.state in ENDED:
+        raise DomainError("Dieses Produkt ist nicht mehr in Nutzung; eine Prüfung ist nicht mehr nötig.")
+    notice.reviewed_at = utcnow()
+    notice.reviewed_by_id = actor.user_id
+    notice.reviewed_by_name = actor.full_name[:200]
+    notice.review_note = f"{CHECKED}: {text}" if text else CHECKED
+    session.add(notice)
+    product = session.get(CatalogProduct, notice.product_id)
+    record(session, actor=actor, action="release.reviewed", entity_type="ordered_product",
+           entity_id=notice.ordered_product_id, municipality_id=notice.municipality_id,
+           details=f"{product.name if product else notice.product_id}, Version {notice.version}: {notice.review_note}")
+    session.flush()
+    return True
+
+
+def settle_by_change(session: Session, *, actor: Actor, ordered_product_id: int, reason: str) -> int:
+    """Mark the open review flags of an ordered product as settled by a change request; return how many."""
+    notices = session.exec(
+        select(ReleaseNotice).where(ReleaseNotice.ordered_product_id == ordered_product_id,
+                                    col(ReleaseNotice.review_required).is_(True),
+                                    col(ReleaseNotice.reviewed_at).is_(None))
+        .order_by(col(ReleaseNotice.id)).with_for_update()
+    ).all()
+    now = utcnow()
+    for notice in notices:
+        notice.reviewed_at = now
+        notice.reviewed_by_id = actor.user_id
+        notice.reviewed_by_name = actor.full_name[:200]
+        notice.review_note = f"Änderung beantragt: {reason}"[:2000]
+        session.add(notice)
+    if notices:
+        versions = ", ".join(n.version for n in notices)
+        record(session, actor=actor, action="release.review_settled", entity_type="ordered_product",
+               entity_id=ordered_product_id, municipality_id=notices[0].municipality_id,
+               details=f"Prüfung für Version {versions} durch den Änderungsantrag erledigt.")
+    return len(notices)
+
+
+# ---- KISA's side --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseStats:
+    """One release of a product and how far the municipalities are with it."""
+
+    product_id: str
+    product_name: str
+    version: str
+    release_date: date | None
+    notes: str
+    requires_config_review: bool
+    notified: int  # ordered products told
+    reviews_required: int
+    reviews_done: int  # checked or settled by a change request
+    reviews_open: int
+    reviews_dropped: int  # flagged, never checked, product no longer in use
+
+    @property
+    def label(self) -> str:
+        """Return e.g. ``Meldebescheinigung 1.3``."""
+        return f"{self.product_name} {self.version}"
+
+
+@dataclass(frozen=True)
+class OpenReview:
+    """A flagged configuration the municipality has not checked yet."""
+
+    notice_id: int
+    ordered_product_id: int
+    municipality_name: str
+    ags: str
+    product_name: str
+    version: str
+    notified_at: datetime
+    state: OrderedProductState
+
+    @property
+    def state_name(self) -> str:
+        """Return the German name of the product's state."""
+        return STATE_NAMES[self.state]
+
+
+@dataclass(frozen=True)
+class ReleaseOverview:
+    """Releases with their counts, and the reviews still open (by municipality)."""
+
+    releases: list[ReleaseStats]
+    open_reviews: list[OpenReview]
+
+
+def _flag(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def release_overview(session: Session, *, actor: Actor, product_id: str | None = None) -> ReleaseOverview:
+    """Return the releases published through the shop (with ``product_id``: every release of that product); staff only.
+
+    Newest first, each with how many ordered products were told and how their reviews stand.
+    """
+    require_staff(actor)
+    required = col(ReleaseNotice.review_required).is_(True)
+    counts = (
+        sa_select(col(ReleaseNotice.product_id), col(ReleaseNotice.version), func.count(),
+                  _flag(required), _flag(col(ReleaseNotice.reviewed_at).is_not(None)), _flag(_open_condition()))
+        .join(OrderedProduct, col(OrderedProduct.id) == ReleaseNotice.ordered_product_id)
+        .group_by(ReleaseNotice.product_id, ReleaseNotice.version)
+    )
+    if product_id is not None:
+        counts = counts.where(col(ReleaseNotice.product_id) == product_id)
+    by_release = {(p, v): (int(n), int(r), int(d), int(o)) for p, v, n, r, d, o in session.execute(counts).all()}
+
+    products = _Products(session)
+    keys = set(by_release)
+    if product_id is not None:
+        product = products.get(product_id)
+        if product is None:
+            raise NotFound("Dieses Produkt gibt es im Katalog nicht.")
+        known = {version_key(v) for p, v in keys}
+        keys |= {(product_id, r.version) for r in product.releases if version_key(r.version) not in known}
+    stats = []
+    for pid, version in keys:
+        product = products.get(pid)
+        release = _release(product, version)
+        notified, required_n, done, still_open = by_release.get((pid, version), (0, 0, 0, 0))
+        stats.append(ReleaseStats(
+            product_id=pid, product_name=product.name if product else pid, version=version,
+            release_date=release.date if release else None, notes=release.notes if release else "",
+            requires_config_review=release.requires_config_review if release else required_n > 0,
+            notified=notified, reviews_required=required_n, reviews_done=done, reviews_open=still_open,
+            reviews_dropped=required_n - done - still_open,
+        ))
+    stats.sort(key=lambda s: (s.product_name.lower(), version_key(s.version)), reverse=True)
+    stats.sort(key=lambda s: s.release_date or date.min, reverse=True)
+
+    query = (
+        sa_select(ReleaseNotice, col(OrderedProduct.state), col(Municipality.name), col(Municipality.ags),
+                  col(CatalogProduct.name))
+        .join(OrderedProduct, col(OrderedProduct.id) == ReleaseNotice.ordered_product_id)
+        .join(Municipality, col(Municipality.id) == ReleaseNotice.municipality_id)
+        .join(CatalogProduct, col(CatalogProduct.id) == ReleaseNotice.product_id)
+        .where(_open_condition())
+        .order_by(col(Municipality.name), col(CatalogProduct.name), col(ReleaseNotice.id))
+    )
+    if product_id is not None:
+        query = query.where(col(ReleaseNotice.product_id) == product_id)
+    open_reviews = [
+        OpenReview(notice_id=n.id or 0, ordered_product_id=n.ordered_product_id, municipality_name=town, ags=ags,
+                   product_name=name, version=n.version, notified_at=n.notified_at, state=state)
+        for n, state, town, ags, name in session.execute(query).all()
+    ]
+    return ReleaseOverview(releases=stats, open_reviews=open_reviews)
+
+
+def open_review_count(session: Session, *, actor: Actor) -> int:
+    """Return how many flagged configurations wait for a check: the municipality's own, or all for staff."""
+    require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
+    query = (
+        sa_select(func.count()).select_from(ReleaseNotice)
+        .join(OrderedProduct, col(OrderedProduct.id) == ReleaseNotice.ordered_product_id)
+        .where(_open_condition())
+    )
+    if actor.role == Role.KOMMUNE:
+        if actor.municipality_id is None:
+            return 0
+        query = query.where(col(ReleaseNotice.municipality_id) == actor.municipality_id)
+    return int(session.execute(query).scalar_one())
