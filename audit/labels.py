@@ -37,6 +37,10 @@ ACTIONS = {
     "backoffice.taken_over": "Konfiguration übernommen",
     "setup.ticked": "Einrichtungsaufgabe erledigt",
     "setup.unticked": "Einrichtungsaufgabe wieder geöffnet",
+    "problem.reported": "Problem an KISA gemeldet",
+    "problem.replied": "Nachricht zu einer Meldung geschrieben",
+    "problem.solved": "Meldung als gelöst markiert",
+    "problem.reopened": "Meldung wieder geöffnet",
 }
 
 # Lifecycle steps of an ordered product: their labels come from the state machine's table.
@@ -54,6 +58,7 @@ ENTITIES = {
     "mail": "E-Mail",
     "questionnaire": "Fragebogen",
     "ordered_product": "Bestelltes Produkt",
+    "problem": "Meldung",
 }
 
 

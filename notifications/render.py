@@ -28,6 +28,10 @@ EVENTS = {
     "lifecycle.change_requested": "Änderung beantragt",
     "lifecycle.cancelled": "Produkt storniert",
     "lifecycle.terminated": "Vertrag beendet",
+    "problem.reported": "Neue Problemmeldung für KISA",
+    "problem.updated": "Neue Nachricht der Kommune zu einer Meldung",
+    "problem.answered": "Antwort von KISA zu einer Meldung",
+    "problem.solved": "Meldung von KISA gelöst",
 }
 
 
