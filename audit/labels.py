@@ -40,6 +40,10 @@ ACTIONS = {
     "release.published": "Neue Version veröffentlicht",
     "release.reviewed": "Konfiguration nach neuer Version geprüft",
     "release.review_settled": "Prüfung nach neuer Version durch Änderungsantrag erledigt",
+    "problem.reported": "Problem an KISA gemeldet",
+    "problem.replied": "Nachricht zu einer Meldung geschrieben",
+    "problem.solved": "Meldung als gelöst markiert",
+    "problem.reopened": "Meldung wieder geöffnet",
 }
 
 # Lifecycle steps of an ordered product: their labels come from the state machine's table.
@@ -57,6 +61,7 @@ ENTITIES = {
     "mail": "E-Mail",
     "questionnaire": "Fragebogen",
     "ordered_product": "Bestelltes Produkt",
+    "problem": "Meldung",
 }
 
 

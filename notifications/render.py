@@ -29,6 +29,10 @@ EVENTS = {
     "lifecycle.cancelled": "Produkt storniert",
     "lifecycle.terminated": "Vertrag beendet",
     "release.published": "Neue Version eines Antragsassistenten",
+    "problem.reported": "Neue Problemmeldung für KISA",
+    "problem.updated": "Neue Nachricht der Kommune zu einer Meldung",
+    "problem.answered": "Antwort von KISA zu einer Meldung",
+    "problem.solved": "Meldung von KISA gelöst",
 }
 
 

@@ -1,0 +1,1 @@
+"""Problems the municipality reports to KISA about an ordered product: threads, replies, solving, mails."""
