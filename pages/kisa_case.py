@@ -19,6 +19,7 @@ from models import OrderedProductState, Role
 from questionnaire.definition import Step
 from questionnaire.display import answer_lines
 from questionnaire.drafts import read_questionnaire
+from support.threads import list_problems
 from web.backoffice import assign_control, due_text, show_feedback
 from web.cached import gemeinden
 from web.downloads import configuration_downloads
@@ -55,6 +56,7 @@ try:
                 draft_steps, draft_answers = draft.steps, draft.answers
         tasks = checklist(session, actor=actor, ordered_product_id=nr)
         still_open = open_task_count(session, nr)
+        problems = list_problems(session, actor=actor, ordered_product_id=nr)
 except DomainError as exc:
     st.title("Vorgang")
     st.error(md(str(exc)), icon=":material/error:")
@@ -308,6 +310,19 @@ else:
     elif draft_steps:
         st.subheader("Entwurf der Kommune")
         _answers(draft_steps, draft_answers)
+
+# ---- problems the municipality reported (test and later) ----------------------------------------------------------
+if problems:
+    open_count = sum(1 for p in problems if p.is_open)
+    st.subheader(f"Meldungen der Kommune ({open_count} offen)")
+    for problem in problems:
+        badge = ":orange-badge[offen]" if problem.is_open else ":green-badge[gelöst]"
+        text_col, link_col = st.columns([5, 1], vertical_alignment="center")
+        text_col.markdown(f"{badge} **{md(problem.title)}**  \n:gray[{md(problem.created_by_name)}, "
+                          f"{fmt_datetime(problem.created_at)} · {count(problem.message_count, 'Nachricht', 'Nachrichten')}"
+                          f" · zuletzt {md(problem.last_author)}]")
+        link_col.page_link("pages/problems.py", label="Öffnen", icon=":material/forum:",
+                           query_params={"meldung": str(problem.report_id)})
 
 # ---- end of contract (KISA, once set up) ---------------------------------------------------------------------------
 if allowed(item.state, OrderedProductState.TERMINATED) is not None:

@@ -207,3 +207,20 @@ def test_kisa_ends_a_contract_with_a_reason_only_once_the_product_is_set_up(engi
     assert "Vertrag beendet. Die Kommune wurde per E-Mail informiert." in all_text(at)
     assert [m.to_address for m in mails(session, "lifecycle.terminated")] == [coordinator.email]
     assert "Vertrag beenden …" not in [p.label for p in at.get("popover")]
+
+
+def test_the_case_lists_the_problems_the_municipality_reported_with_links(engine, session):
+    from support.threads import report_problem
+    from tests.backoffice_world import put_in_state
+
+    world = make_world(session)
+    put_in_state(session, world.ordered[MB], OrderedProductState.TESTING)
+    report_problem(session, actor=world.coordinator, ordered_product_id=world.ordered[MB].id,
+                   title="Absenden schlägt fehl", text="Fehlermeldung nach dem Absenden.")
+    session.commit()
+    kisa, _ = users(session, world)
+    at = _case(engine, kisa, world.ordered[MB].id)
+    assert "Meldungen der Kommune (1 offen)" in texts(at, "subheader")
+    assert ":orange-badge[offen] **Absenden schlägt fehl**" in all_text(at)
+    [link] = [p for p in at.get("page_link") if p.proto.label == "Öffnen"]
+    assert "meldung=" in link.proto.query_string
