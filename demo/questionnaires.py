@@ -1,6 +1,7 @@
-"""Demo questionnaires (sample data): master data of Musterstadt, a draft in progress, a submitted configuration.
+"""Demo questionnaires (sample data): master data of both sample municipalities, drafts and submitted configurations.
 
-Filled through the real service functions as the demo personas, so the demo shows what the app really stores.
+Filled through the real service functions as the demo personas, so the demo shows what the app really stores;
+demo/journeys.py decides which product gets which, and when.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from sqlmodel import Session, col, delete, select
 from accounts.actor import Actor
 from models import (
     MasterData,
-    Municipality,
     OrderedProduct,
-    OrderedProductState,
     Questionnaire,
     QuestionnaireAssignment,
     QuestionnaireEdit,
@@ -80,32 +79,28 @@ def _fill(session: Session, actor: Actor, questionnaire_id: int, answers: dict[s
                       base_version=view.version)
 
 
-def _ordered(session: Session, municipality: Municipality, state: OrderedProductState) -> list[OrderedProduct]:
-    return list(session.exec(select(OrderedProduct).where(
-        OrderedProduct.municipality_id == municipality.id, OrderedProduct.state == state)).all())
+def seed_master_data(session: Session) -> None:
+    """Fill the master data of both sample municipalities (the questionnaires are pre-filled from it)."""
+    for email, ags in (("anna.beispiel@musterstadt.example", "14999001"), ("berta.muster@talheim.example", "14999002")):
+        save_master(session, actor=_actor(session, email), raw=dict(SAMPLE_ANSWERS[ags]), base_version=0)
 
 
-def seed_questionnaires(session: Session, by_ags: dict[str, Municipality]) -> None:
-    """Fill master data for both sample municipalities, a draft for Musterstadt and a submission for Talheim."""
-    anna = _actor(session, "anna.beispiel@musterstadt.example")
-    berta = _actor(session, "berta.muster@talheim.example")
-    for actor, ags in ((anna, "14999001"), (berta, "14999002")):
-        master = {k: v for k, v in SAMPLE_ANSWERS[ags].items()}
-        save_master(session, actor=actor, raw=master, base_version=0)
-    # Musterstadt: the questionnaire in progress, pre-filled from master data, product settings still open.
-    for ordered in _ordered(session, by_ags["14999001"], OrderedProductState.QUESTIONNAIRE):
-        qid = open_questionnaire(session, actor=anna, ordered_product_id=ordered.id or 0)
-        _fill(session, anna, qid, {"amt24.pflege": COMPLETION["amt24.pflege"]})
-    # Talheim: set back to "ordered", filled completely and submitted, so the submission is real.
-    for ordered in _ordered(session, by_ags["14999002"], OrderedProductState.SUBMITTED):
-        ordered.state = OrderedProductState.ORDERED
-        session.add(ordered)
-        session.flush()
-        qid = open_questionnaire(session, actor=berta, ordered_product_id=ordered.id or 0)
-        _fill(session, berta, qid, SAMPLE_ANSWERS["14999002"] | COMPLETION)
-        view = read_questionnaire(session, actor=berta, questionnaire_id=qid)
-        if not view.problems:  # else a catalogue edit made a setting required that the sample cannot know
-            submit(session, actor=berta, questionnaire_id=qid, base_version=view.version)
+def start_questionnaire(session: Session, actor: Actor, ordered: OrderedProduct) -> int:
+    """Open the questionnaire (pre-filled from master data) and answer one point; product settings stay open."""
+    qid = open_questionnaire(session, actor=actor, ordered_product_id=ordered.id or 0)
+    _fill(session, actor, qid, {"amt24.pflege": COMPLETION["amt24.pflege"]})
+    return qid
+
+
+def submit_questionnaire(session: Session, actor: Actor, ordered: OrderedProduct, ags: str) -> int | None:
+    """Fill the questionnaire completely with the sample answers and submit it; return its id (None if incomplete)."""
+    qid = open_questionnaire(session, actor=actor, ordered_product_id=ordered.id or 0)
+    _fill(session, actor, qid, SAMPLE_ANSWERS[ags] | COMPLETION)
+    view = read_questionnaire(session, actor=actor, questionnaire_id=qid)
+    if view.problems:  # a catalogue edit made a setting required that the sample cannot know
+        return None
+    submit(session, actor=actor, questionnaire_id=qid, base_version=view.version)
+    return qid
 
 
 def delete_questionnaires(session: Session, municipality_ids: Any) -> None:

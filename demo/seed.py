@@ -8,18 +8,17 @@ from accounts.passwords import hash_password
 from accounts.validation import normalise_phone
 from audit.log import record
 from core.clock import utcnow
+from demo.journeys import seed_journeys
 from demo.personas import DEMO_PASSWORD, MUNICIPALITIES, PERSONAS
-from demo.questionnaires import delete_questionnaires, seed_questionnaires
+from demo.questionnaires import delete_questionnaires, seed_master_data
 from models import (
     AuditEvent,
     Cart,
     CartItem,
-    CatalogProduct,
     Municipality,
     MunicipalityStatus,
     Order,
     OrderedProduct,
-    OrderedProductState,
     OrderLine,
     OutboxMail,
     RegistrationDecision,
@@ -63,36 +62,10 @@ def seed_demo(session: Session) -> int:
             authorised_confirmed_at=utcnow() if p.role == Role.KOMMUNE else None,
         ))
     session.flush()
-    _seed_orders(session, by_ags)
-    seed_questionnaires(session, by_ags)
+    seed_master_data(session)
+    seed_journeys(session, by_ags)
     record(session, action="demo.seeded", entity_type="demo", details="Demodaten (Beispieldaten) angelegt.")
     return len(PERSONAS)
-
-
-# Which sample municipality has which product in which state: (AGS, words in the product id, state).
-DEMO_ORDERS = (
-    ("14999001", "meldebescheinigung", OrderedProductState.LIVE),
-    ("14999001", "wohnungsgeber", OrderedProductState.LIVE),
-    ("14999001", "eheschliessung", OrderedProductState.SETUP),
-    ("14999001", "wesenstest", OrderedProductState.QUESTIONNAIRE),
-    # Three more Meldewesen products just ordered: the questionnaire's "copy to other products" has targets.
-    ("14999001", "einfache-melderegisterauskunft", OrderedProductState.ORDERED),
-    ("14999001", "antrag-auf-auskunftssperre", OrderedProductState.ORDERED),
-    ("14999001", "uebermittlungssperren", OrderedProductState.ORDERED),
-    ("14999002", "meldebescheinigung", OrderedProductState.TESTING),
-    ("14999002", "feuerwerk", OrderedProductState.SUBMITTED),
-)
-
-
-def _seed_orders(session: Session, by_ags: dict[str, Municipality]) -> None:
-    """Give the sample municipalities products at several stages (when the catalogue has them)."""
-    ids = sorted(session.exec(select(CatalogProduct.id)).all())
-    for ags, words, state in DEMO_ORDERS:
-        product_id = next((i for i in ids if words in i), None)
-        municipality_id = by_ags[ags].id
-        if product_id is not None and municipality_id is not None:
-            session.add(OrderedProduct(municipality_id=municipality_id, product_id=product_id, state=state))
-    session.flush()
 
 
 def reset_demo(session: Session) -> int:
