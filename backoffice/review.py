@@ -167,7 +167,8 @@ def ask_back(session: Session, *, actor: Actor, questionnaire_id: int, message: 
     if not unsent and not message:
         raise FieldErrors({"message": "Bitte schreiben Sie, was fehlt – als Anmerkung an einer Antwort oder hier."})
     transition(session, actor=actor, ordered=ordered, target=OrderedProductState.QUERY,
-               details=f"Rückfrage zu Fassung {view.submission_number}: {len(unsent)} Anmerkungen."
+               details=f"Rückfrage zu Fassung {view.submission_number}: {len(unsent)} "
+               f"{'Anmerkung' if len(unsent) == 1 else 'Anmerkungen'}."
                + (f" Nachricht: {message}" if message else ""))
     now = utcnow()
     for comment in unsent:

@@ -317,7 +317,8 @@ def test_the_overview_counts_by_stage_and_reads_all_histories_at_once(session, e
     statements: list[str] = []
 
     def count(*args, **kwargs) -> None:
-        statements.append(args[2])
+        if not args[2].startswith("BEGIN"):  # whether a transaction starts here depends on the test, not the code
+            statements.append(args[2])
 
     overview = _counted(session, engine, world, count)
     assert (overview.live, overview.in_test, overview.with_kisa, overview.with_municipality, overview.overdue) == \
@@ -332,12 +333,13 @@ def test_the_overview_counts_by_stage_and_reads_all_histories_at_once(session, e
     statements.clear()
     on_day(world, 20)
     overview = _counted(session, engine, world, count)
-    assert len(overview.products) == 5 and len(statements) == few <= 4
+    assert len(overview.products) == 5 and len(statements) == few <= 3
     # Overdue: the review (submitted on day 1), Feuerwerk (ordered on day 0), the two questionnaires begun on day 1.
     assert overview.overdue == 4 and overview.with_municipality == 3
 
 
 def _counted(session, engine, world, listener):
+    session.expire_all()  # both counts start from the same state of the session (nothing cached)
     event.listen(engine, "before_cursor_execute", listener)
     try:
         overview = municipality_journey(session, actor=world.coordinator)
