@@ -37,6 +37,9 @@ ACTIONS = {
     "backoffice.taken_over": "Konfiguration übernommen",
     "setup.ticked": "Einrichtungsaufgabe erledigt",
     "setup.unticked": "Einrichtungsaufgabe wieder geöffnet",
+    "acceptance.result_recorded": "Testergebnis erfasst",
+    "launch.ticked": "Aufgabe zur Kommunikation erledigt",
+    "launch.unticked": "Aufgabe zur Kommunikation wieder geöffnet",
 }
 
 # Lifecycle steps of an ordered product: their labels come from the state machine's table.

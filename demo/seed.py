@@ -11,10 +11,12 @@ from core.clock import utcnow
 from demo.personas import DEMO_PASSWORD, MUNICIPALITIES, PERSONAS
 from demo.questionnaires import delete_questionnaires, seed_questionnaires
 from models import (
+    Acceptance,
     AuditEvent,
     Cart,
     CartItem,
     CatalogProduct,
+    LaunchTask,
     Municipality,
     MunicipalityStatus,
     Order,
@@ -26,6 +28,7 @@ from models import (
     ReviewComment,
     SetupTask,
     StateChange,
+    TestResult,
     User,
     UserStatus,
     WebSession,
@@ -112,6 +115,8 @@ def reset_demo(session: Session) -> int:
     demo_products = select(OrderedProduct.id).where(col(OrderedProduct.municipality_id).in_(demo_munis))
     session.exec(delete(StateChange).where(col(StateChange.ordered_product_id).in_(demo_products)))
     session.exec(delete(SetupTask).where(col(SetupTask.ordered_product_id).in_(demo_products)))
+    for table in (TestResult, Acceptance, LaunchTask):  # step 5: test results, acceptances, go-live communication
+        session.exec(delete(table).where(col(table.ordered_product_id).in_(demo_products)))
     # Real records keep their history; only the link to a demo person goes (the name stays in the text).
     session.exec(update(StateChange).where(col(StateChange.actor_id).in_(demo_users)).values(actor_id=None))
     session.exec(update(SetupTask).where(col(SetupTask.done_by_id).in_(demo_users)).values(done_by_id=None))
