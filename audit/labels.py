@@ -44,6 +44,9 @@ ACTIONS = {
     "problem.replied": "Nachricht zu einer Meldung geschrieben",
     "problem.solved": "Meldung als gelöst markiert",
     "problem.reopened": "Meldung wieder geöffnet",
+    "acceptance.result_recorded": "Testergebnis erfasst",
+    "launch.ticked": "Aufgabe zur Kommunikation erledigt",
+    "launch.unticked": "Aufgabe zur Kommunikation wieder geöffnet",
 }
 
 # Lifecycle steps of an ordered product: their labels come from the state machine's table.

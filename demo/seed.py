@@ -12,19 +12,25 @@ from demo.journeys import seed_journeys
 from demo.personas import DEMO_PASSWORD, MUNICIPALITIES, PERSONAS
 from demo.questionnaires import delete_questionnaires, seed_master_data
 from models import (
+    Acceptance,
     AuditEvent,
     Cart,
     CartItem,
+    LaunchTask,
     Municipality,
     MunicipalityStatus,
     Order,
     OrderedProduct,
     OrderLine,
     OutboxMail,
+    ProblemMessage,
+    ProblemReport,
     RegistrationDecision,
+    ReleaseNotice,
     ReviewComment,
     SetupTask,
     StateChange,
+    TestResult,
     User,
     UserStatus,
     WebSession,
@@ -85,9 +91,18 @@ def reset_demo(session: Session) -> int:
     demo_products = select(OrderedProduct.id).where(col(OrderedProduct.municipality_id).in_(demo_munis))
     session.exec(delete(StateChange).where(col(StateChange.ordered_product_id).in_(demo_products)))
     session.exec(delete(SetupTask).where(col(SetupTask.ordered_product_id).in_(demo_products)))
+    for table in (TestResult, Acceptance, LaunchTask, ReleaseNotice):  # step 5 and after go-live
+        session.exec(delete(table).where(col(table.ordered_product_id).in_(demo_products)))
+    demo_reports = select(ProblemReport.id).where(col(ProblemReport.ordered_product_id).in_(demo_products))
+    session.exec(delete(ProblemMessage).where(col(ProblemMessage.report_id).in_(demo_reports)))
+    session.exec(delete(ProblemReport).where(col(ProblemReport.ordered_product_id).in_(demo_products)))
     # Real records keep their history; only the link to a demo person goes (the name stays in the text).
     session.exec(update(StateChange).where(col(StateChange.actor_id).in_(demo_users)).values(actor_id=None))
     session.exec(update(SetupTask).where(col(SetupTask.done_by_id).in_(demo_users)).values(done_by_id=None))
+    for model, column in ((ProblemMessage, "author_id"), (ProblemReport, "created_by_id"),
+                          (TestResult, "recorded_by_id"), (Acceptance, "accepted_by_id"), (LaunchTask, "done_by_id"),
+                          (ReleaseNotice, "reviewed_by_id")):
+        session.exec(update(model).where(col(getattr(model, column)).in_(demo_users)).values({column: None}))
     session.exec(update(OrderedProduct).where(col(OrderedProduct.assigned_to_id).in_(demo_users))
                  .values(assigned_to_id=None))
     session.exec(delete(ReviewComment).where(col(ReviewComment.author_id).in_(demo_users)))

@@ -25,6 +25,8 @@ EVENTS = {
     "lifecycle.query": "Rückfrage von KISA",
     "lifecycle.setup_started": "Einrichtung begonnen",
     "lifecycle.go_live": "Go-Live im Wartungsmodus",
+    "lifecycle.accepted": "Abnahme erteilt",
+    "lifecycle.live": "Live auf Amt24",
     "lifecycle.change_requested": "Änderung beantragt",
     "lifecycle.cancelled": "Produkt storniert",
     "lifecycle.terminated": "Vertrag beendet",

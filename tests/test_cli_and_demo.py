@@ -99,3 +99,29 @@ def test_demo_municipalities_have_products_at_several_stages_and_reset_keeps_rea
     session.commit()
     assert len(session.exec(select(OrderedProduct).where(OrderedProduct.municipality_id == real_town.id)).all()) == 1
     assert len(session.exec(select(OrderedProduct)).all()) == 1 + len(demo_orders)
+
+
+def test_demo_reset_keeps_a_real_problem_thread_a_demo_kisa_person_answered(session):
+    """Demo staff may work on real cases during a workshop: the reset unlinks them and keeps the real thread."""
+    from demo.personas import persona
+    from models import OrderedProduct, OrderedProductState, ProblemMessage, ProblemReport
+    from support.threads import reply, report_problem
+    from tests.builders import actor_of, make_municipality
+    from tests.questionnaire_builders import order_product, questionnaire_catalog
+
+    questionnaire_catalog(session)
+    seed_demo(session)
+    session.commit()
+    real_town = make_municipality(session)
+    ordered = order_product(session, real_town, "meldebescheinigung", state=OrderedProductState.TESTING)
+    coordinator = actor_of(make_user(session, municipality=real_town, can_manage_team=True))
+    report_id = report_problem(session, actor=coordinator, ordered_product_id=ordered.id, title="Absenden geht nicht",
+                               text="Fehler beim Absenden.")
+    kisa = session.exec(select(User).where(User.email == persona("kisa").email)).one()
+    reply(session, actor=actor_of(kisa), report_id=report_id, text="Wir prüfen das (Demo-Antwort).")
+    session.commit()
+    reset_demo(session)
+    session.commit()
+    assert session.get(OrderedProduct, ordered.id) is not None and session.get(ProblemReport, report_id) is not None
+    messages = session.exec(select(ProblemMessage).where(ProblemMessage.report_id == report_id)).all()
+    assert [(m.author_id is None, m.from_kisa) for m in messages] == [(False, False), (True, True)]
