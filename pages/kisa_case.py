@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from acceptance.view import acceptance_view
 from backoffice.queue import queue_item, staff_members
 from backoffice.review import ReviewView, add_comment, ask_back, delete_comment, read_review, take_over
 from backoffice.setup import TaskView, checklist, go_live, open_task_count, tick
@@ -15,7 +16,7 @@ from core.db import session_scope
 from core.errors import DomainError, FieldErrors, NotFound
 from lifecycle.changes import terminate
 from lifecycle.machine import allowed
-from models import OrderedProductState, Role
+from models import OrderedProductState, Role, TestOutcome
 from questionnaire.definition import Step
 from questionnaire.display import answer_lines
 from questionnaire.drafts import read_questionnaire
@@ -28,6 +29,8 @@ from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KISA, Role.ADMIN)
 state = st.session_state
+S = OrderedProductState
+TEST_AND_AFTER = (S.TESTING, S.ACCEPTED, S.LIVE, S.CHANGE_REQUESTED)
 
 
 def _back_link() -> None:
@@ -57,6 +60,8 @@ try:
         tasks = checklist(session, actor=actor, ordered_product_id=nr)
         still_open = open_task_count(session, nr)
         problems = list_problems(session, actor=actor, ordered_product_id=nr)
+        step5 = (acceptance_view(session, actor=actor, ordered_product_id=nr)
+                 if item.state not in (S.ORDERED, S.QUESTIONNAIRE, S.CANCELLED) else None)
 except DomainError as exc:
     st.title("Vorgang")
     st.error(md(str(exc)), icon=":material/error:")
@@ -310,6 +315,21 @@ else:
     elif draft_steps:
         st.subheader("Entwurf der Kommune")
         _answers(draft_steps, draft_answers)
+
+# ---- test and acceptance by the municipality (read-only here) ----------------------------------------------------
+if step5 is not None and (step5.acceptances or item.state in TEST_AND_AFTER):
+    st.subheader("Test und Abnahme")
+    if step5.items and step5.state == OrderedProductState.TESTING:
+        failed = sum(1 for i in step5.items if i.result is not None and i.result.outcome == TestOutcome.FAILED)
+        st.progress(step5.tested / len(step5.items),
+                    text=f"Testrunde {step5.round}: {step5.tested} von {len(step5.items)} Prüfpunkten getestet"
+                    + (f", {count(failed, 'Fehler', 'Fehler')}" if failed else ""))
+    if step5.acceptance is not None:
+        info = step5.acceptance
+        st.markdown(f":green-badge[:material/verified: abgenommen] Runde {info.round} am {fmt_datetime(info.accepted_at)} "
+                    f"von {md(info.accepted_by)}")
+    st.page_link("pages/acceptance.py", label="Test und Abnahme ansehen", icon=":material/fact_check:",
+                 query_params={"nr": str(nr)})
 
 # ---- problems the municipality reported (test and later) ----------------------------------------------------------
 if problems:

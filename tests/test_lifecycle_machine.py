@@ -127,3 +127,9 @@ def test_the_lifecycle_document_lists_every_step_and_every_mail():
         for mail in step.mails:
             assert f"`{mail}`" in text, mail
 
+
+
+def test_every_mail_a_step_sends_has_templates():
+    from notifications.render import EVENTS
+
+    assert {mail for step in TRANSITIONS for mail in step.mails} <= set(EVENTS)

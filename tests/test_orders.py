@@ -184,18 +184,22 @@ def test_cancel_per_product_until_kisa_starts_the_setup(session, contract, anna)
     assert view.order.number in cancelled[0].text_body
 
 
-def test_cancelling_a_submitted_configuration_tells_kisa_too(session, contract, anna):
+@pytest.mark.parametrize(("state", "kisa_told"), [(OrderedProductState.QUESTIONNAIRE, False),
+                                                  (OrderedProductState.SUBMITTED, True), (OrderedProductState.QUERY, True)])
+def test_cancelling_tells_kisa_too_once_it_had_the_configuration(session, contract, anna, state, kisa_told):
     fill(session, anna, "wahlschein")
     placed, _ = order(session, anna, contract)
     line = get_order(session, actor=anna, order_id=placed.id).lines[0].line
     ordered = session.get(OrderedProduct, line.ordered_product_id)
-    ordered.state = OrderedProductState.SUBMITTED
+    ordered.state = state
     session.add(ordered)
     session.commit()
     cancel_line(session, actor=anna, order_id=placed.id, line_id=line.id)
     session.commit()
+    assert session.get(OrderedProduct, line.ordered_product_id).state == OrderedProductState.CANCELLED
     cancelled = session.exec(select(OutboxMail).where(OutboxMail.event == "lifecycle.cancelled")).all()
-    assert sorted(m.to_address for m in cancelled) == sorted([anna.email, "antragsmanagement@kisa.example"])
+    expected = [anna.email, "antragsmanagement@kisa.example"] if kisa_told else [anna.email]
+    assert sorted(m.to_address for m in cancelled) == sorted(expected)
 
 
 def test_orders_of_other_municipalities_do_not_exist(session, contract, anna):

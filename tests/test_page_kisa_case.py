@@ -224,3 +224,25 @@ def test_the_case_lists_the_problems_the_municipality_reported_with_links(engine
     assert ":orange-badge[offen] **Absenden schlägt fehl**" in all_text(at)
     [link] = [p for p in at.get("page_link") if p.proto.label == "Öffnen"]
     assert "meldung=" in link.proto.query_string
+
+
+def test_the_case_shows_the_municipalitys_test_progress_and_the_acceptance(engine, session):
+    from acceptance.record import accept
+    from tests.acceptance_world import keys_of, record_all
+    from tests.backoffice_world import in_testing
+
+    world = make_world(session)
+    ordered = in_testing(session, world, MB)
+    keys = keys_of(session, world.coordinator, ordered)
+    record_all(session, world.colleague, ordered, skip=tuple(keys[1:]))
+    kisa, _ = users(session, world)
+    at = _case(engine, kisa, ordered.id)
+    assert f"Testrunde 1: 1 von {len(keys)} Prüfpunkten getestet" in [p.proto.text for p in at.get("progress")]
+    [link] = [p for p in at.get("page_link") if p.proto.label == "Test und Abnahme ansehen"]
+    assert f"nr={ordered.id}" in link.proto.query_string
+    record_all(session, world.colleague, ordered, skip=(keys[0],))
+    accept(session, actor=world.coordinator, ordered_product_id=ordered.id)
+    session.commit()
+    kisa, _ = users(session, world)
+    text = all_text(_case(engine, kisa, ordered.id))
+    assert ":green-badge[:material/verified: abgenommen] Runde 1 am" in text and "von Clara Koordinatorin" in text

@@ -1,0 +1,207 @@
+"""One product from "Konfiguration eingereicht" to "live" in a real browser, with two people in two browser contexts.
+
+KISA (Klara) takes over Musterstadt's submitted "Anmeldung der Nebenwohnung", works through the set-up checklist and
+puts it live in maintenance mode; Musterstadt's coordinator (Anna) tests every item, gives the acceptance, downloads
+the Abnahmeprotokoll and confirms the go-live; KISA's case page then shows the product as live.
+
+All browser tests share one app and database: this test uses the only product no other browser test touches
+(``test_backoffice_journey`` walks Talheim's "Anzeige eines Feuerwerkes"), so the order of the tests does not matter.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+
+from demo.personas import DEMO_PASSWORD, persona
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_journeys import log_in
+
+pytestmark = pytest.mark.browser
+PRODUCT = "Anmeldung der Nebenwohnung"
+TOWN = "Musterstadt (Beispielkommune)"
+AGS = "14999001"
+TESTERS = ("Anna Beispiel", "Tom Technik")  # named in Musterstadt's questionnaire (sample data)
+REMARKS = "Alle Prüfpunkte mit dem Servicekonto getestet. (Beispieldaten)"
+SCREENSHOT = "/tmp/acceptance_journey.png"
+
+
+def _settled(page: Page) -> None:
+    """Wait until Streamlit's rerun is over (clicks during a rerun get lost)."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+
+
+@pytest.fixture
+def town_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A second browser context (own cookies) for the municipal persona; a screenshot is kept in test-artifacts/."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}_kommune.png"), full_page=True)
+    context.close()
+
+
+def _kisa_sets_up_and_goes_live(page: Page, app_url: str) -> str:
+    """Klara takes the submitted configuration over, ticks every set-up task and does Go-Live; return the case URL."""
+    log_in(page, app_url, persona("kisa").email, DEMO_PASSWORD)
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Arbeitsvorrat").click()
+    expect(page.get_by_role("heading", name="Arbeitsvorrat")).to_be_visible()
+    row = page.get_by_test_id("stHorizontalBlock").filter(has_text=PRODUCT).filter(has_text=TOWN)
+    expect(row.get_by_text("Konfiguration eingereicht")).to_be_visible()
+    row.get_by_role("link", name="Öffnen").click()
+
+    expect(page.get_by_role("heading", name=PRODUCT)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Fassung 1, eingereicht am .* von Anna Beispiel"))).to_be_visible()
+    case_url = page.url
+    assert re.search(r"/vorgang\?nr=\d+$", case_url), case_url
+    _settled(page)
+    page.get_by_role("button", name="Konfiguration übernehmen …").click()
+    page.get_by_role("button", name="Ja, Konfiguration übernehmen").click()
+    expect(page.get_by_text("Konfiguration übernommen.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Einrichtung")).to_be_visible()
+    go_live = page.get_by_role("button", name="Go-Live (Wartungsmodus) …")
+    expect(go_live).to_be_disabled()
+
+    expect(page.get_by_text("Konfiguration (Fassung 1)")).to_be_visible()  # drawn last: the page is complete
+    _settled(page)
+    labels = page.get_by_test_id("stCheckbox").all_inner_texts()
+    assert labels, "no set-up tasks"
+    for done, label in enumerate(labels, start=1):
+        box = page.get_by_text(label, exact=True)
+        expect(box).to_have_count(1)  # a rerun may show a box twice for a moment
+        box.click()
+        expect(page.get_by_role("checkbox", name=label)).to_be_checked()
+        # The server's answer: who ticked it and when (the box alone is ticked by the browser at once).
+        expect(page.get_by_text(f"{done} von {len(labels)} Aufgaben erledigt")).to_be_visible()
+        expect(page.get_by_text("erledigt von Klara Antragsmanagement")).to_have_count(done)
+        _settled(page)
+
+    expect(go_live).to_be_enabled()
+    go_live.click()
+    page.get_by_role("button", name="Ja, Go-Live im Wartungsmodus").click()
+    expect(page.get_by_text("Go-Live im Wartungsmodus. Die Kommune wurde per E-Mail informiert")).to_be_visible()
+    expect(page.get_by_text("Stand: Test im Wartungsmodus.")).to_be_visible()
+    return case_url
+
+
+def _record_every_item(page: Page) -> int:
+    """Record "in Ordnung" for every open checklist item, the testers taking turns; return the number of items."""
+    progress = page.get_by_text(re.compile(r"^0 von \d+ Prüfpunkten getestet$"))
+    expect(progress).to_be_visible()
+    total = int(re.search(r"von (\d+)", progress.inner_text()).group(1))  # type: ignore[union-attr]
+    assert total > 0
+    for tested in range(1, total + 1):
+        _settled(page)
+        item = page.get_by_test_id("stExpander").filter(has_text="noch offen").first
+        item.get_by_test_id("stRadio").get_by_text("in Ordnung", exact=True).click()
+        expect(item.get_by_role("radio", name="in Ordnung")).to_be_checked()
+        _settled(page)
+        tester = TESTERS[tested % 2]
+        item.get_by_test_id("stSelectbox").click()
+        page.get_by_role("option", name=tester).click()
+        expect(item.get_by_test_id("stSelectbox")).to_contain_text(tester)
+        _settled(page)
+        item.get_by_role("button", name="Ergebnis speichern").click()
+        # The server's answer: the confirmation and the progress (the item's expander is then no longer "open").
+        expect(page.get_by_text(re.compile(r"^Gespeichert: „.+“ – in Ordnung\.$"))).to_be_visible()
+        expect(page.get_by_text(f"{tested} von {total} Prüfpunkten getestet")).to_be_visible()
+    expect(page.get_by_test_id("stExpander").filter(has_text="noch offen")).to_have_count(0)
+    return total
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_kisa_sets_up_and_the_municipality_tests_accepts_and_goes_live(page: Page, town_page: Page, app_url: str):
+    # ---- KISA: take over, set up, Go-Live in maintenance mode -------------------------------------------------------
+    case_url = _kisa_sets_up_and_goes_live(page, app_url)
+    nr = case_url.rsplit("=", 1)[1]
+
+    # ---- the municipality: test every item ------------------------------------------------------------------------
+    town = town_page
+    anna = persona("koordination")
+    log_in(town, app_url, anna.email, DEMO_PASSWORD)
+    town.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Test und Abnahme").click()
+    expect(town.get_by_role("heading", name="Test und Abnahme")).to_be_visible()
+    row = town.get_by_test_id("stHorizontalBlock").filter(has_text=PRODUCT)
+    expect(row.get_by_text("Test im Wartungsmodus")).to_be_visible()
+    expect(row.get_by_text(re.compile(r"^0 von \d+ Prüfpunkten getestet$"))).to_be_visible()
+    row.get_by_role("link", name="Öffnen").click()
+
+    expect(town.get_by_role("heading", name=PRODUCT)).to_be_visible()
+    expect(town).to_have_url(re.compile(rf"/abnahme\?nr={nr}$"))
+    expect(town.get_by_text(f"Testrunde 1 · Testpersonen: {', '.join(TESTERS)}")).to_be_visible()
+    accept = town.get_by_role("button", name="Abnahme erteilen …")
+    expect(accept).to_be_disabled()
+    expect(town.get_by_text("Die Abnahme ist möglich, sobald alles getestet ist")).to_be_visible()
+    _record_every_item(town)
+
+    # ---- the acceptance ---------------------------------------------------------------------------------------------
+    expect(town.get_by_text("Die Abnahme ist möglich, sobald alles getestet ist")).to_have_count(0)
+    expect(accept).to_be_enabled()
+    _settled(town)
+    accept.click()
+    town.get_by_label("Bemerkungen zur Abnahme (optional)").fill(REMARKS)
+    town.get_by_role("button", name="Ja, Abnahme erteilen").click()
+    expect(town.get_by_text("Abnahme erteilt. KISA und Ihre Kommune wurden per E-Mail informiert")).to_be_visible()
+    expect(town.get_by_text(re.compile(r"^Abnahme erteilt am .* durch Anna Beispiel \(Testrunde 1\)\.$"))).to_be_visible()
+    expect(town.get_by_text(REMARKS)).to_be_visible()
+    header = town.get_by_test_id("stMarkdownContainer").filter(has_text=f"(AGS {AGS})")
+    expect(header.get_by_text("abgenommen", exact=True)).to_be_visible()
+    expect(town.get_by_role("heading", name="Livegang")).to_be_visible()
+    _settled(town)
+    town.screenshot(path=SCREENSHOT, full_page=True)
+
+    with town.expect_download() as download_info:
+        town.get_by_role("button", name="Abnahmeprotokoll (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"Abnahmeprotokoll_{AGS}_{nr}_Runde1.pdf"
+    with open(download.path(), "rb") as pdf:
+        text = _pdf_text(pdf.read())
+    flat = " ".join(text.split())  # lines may wrap anywhere
+    assert PRODUCT in flat and TOWN in flat, flat[:500]
+    assert "Anna Beispiel" in flat and "Tom Technik" in flat
+    assert REMARKS in flat
+
+    # ---- the go-live: maintenance mode off ------------------------------------------------------------------------
+    town.get_by_role("button", name="Livegang bestätigen …").click()
+    town.get_by_text("Wartungsmodus auf Amt24 ist ausgeschaltet", exact=True).click()
+    expect(town.get_by_role("checkbox", name="Wartungsmodus auf Amt24 ist ausgeschaltet")).to_be_checked()
+    _settled(town)
+    town.get_by_role("button", name="Ja, Antragsassistent ist live").click()
+    expect(town.get_by_text("Der Online-Antragsassistent ist live. KISA wurde informiert.")).to_be_visible()
+    expect(town.get_by_text(re.compile(r"^Live auf Amt24 seit "))).to_be_visible()
+    expect(header.get_by_text("live", exact=True)).to_be_visible()
+    expect(town.get_by_role("heading", name="Kommunikation an Bürgerinnen, Bürger und Unternehmen")).to_be_visible()
+    launch = town.get_by_text(re.compile(r"^0 von \d+ Aufgaben erledigt$"))
+    expect(launch).to_be_visible()
+    tasks = int(re.search(r"von (\d+)", launch.inner_text()).group(1))  # type: ignore[union-attr]
+    _settled(town)
+    first_task = town.get_by_test_id("stCheckbox").first
+    first_task.click()
+    expect(town.get_by_text(f"1 von {tasks} Aufgaben erledigt")).to_be_visible()
+    expect(town.get_by_text("erledigt von Anna Beispiel")).to_have_count(1)
+    expect(town.get_by_text("Testergebnisse der Testrunde 1")).to_be_visible()
+
+    # ---- KISA sees it live ------------------------------------------------------------------------------------------
+    expect(page).to_have_url(case_url)  # still on the case page since the Go-Live
+    page.reload()
+    expect(page.get_by_role("heading", name=PRODUCT)).to_be_visible()
+    expect(page.get_by_text("Stand: live.")).to_be_visible()
+    page.get_by_text("Checkliste der Einrichtung").click()
+    expect(page.get_by_text("erledigt von Klara Antragsmanagement").first).to_be_visible()
+
+    # ---- the municipality's progress page shows it live -------------------------------------------------------------
+    _settled(town)
+    town.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Fortschritt").click()
+    expect(town.get_by_role("heading", name="Fortschritt")).to_be_visible()
+    progress_row = town.get_by_test_id("stHorizontalBlock").filter(has_text=PRODUCT)
+    expect(progress_row.get_by_text("live", exact=True)).to_be_visible()
