@@ -63,7 +63,9 @@ NEXT_STEPS: dict[OrderedProductState, tuple[str, str | None]] = {
     S.SETUP: ("KISA richtet ein und stellt den OAA im Wartungsmodus bereit (Go-Live)", "vorgang"),
     S.TESTING: ("Testen im Wartungsmodus und Abnahme erteilen", "abnahme"),
     S.ACCEPTED: ("Wartungsmodus auf Amt24 ausschalten und im Shop bestätigen", "abnahme"),
-    S.LIVE: ("Kein offener Schritt: der OAA ist live. Bei einer Satzungsänderung beantragen Sie eine Änderung.", None),
+    # Live: the go-live communication checklist and the change request are on the test and acceptance page.
+    S.LIVE: ("Kein offener Schritt: der OAA ist live. Bei einer Satzungsänderung beantragen Sie eine Änderung.",
+             "abnahme"),
     S.CHANGE_REQUESTED: ("Fragebogen ändern und erneut einreichen", "fragebogen"),
     S.CANCELLED: ("Kein weiterer Schritt: das Produkt ist storniert.", None),
     S.TERMINATED: ("Kein weiterer Schritt: der Vertrag ist beendet.", None),

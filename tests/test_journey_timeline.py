@@ -195,7 +195,7 @@ EXPECTED = {
     S.TESTING: ("KISA wartet auf die Kommune", "Testen im Wartungsmodus und Abnahme erteilen", "abnahme"),
     S.ACCEPTED: ("KISA wartet auf die Kommune", "Wartungsmodus auf Amt24 ausschalten und im Shop bestätigen", "abnahme"),
     S.LIVE: ("Niemand ist am Zug", "Kein offener Schritt: der OAA ist live. Bei einer Satzungsänderung beantragen Sie "
-             "eine Änderung.", None),
+             "eine Änderung.", "abnahme"),
     S.CHANGE_REQUESTED: ("KISA wartet auf die Kommune", "Fragebogen ändern und erneut einreichen", "fragebogen"),
     S.CANCELLED: ("Niemand ist am Zug", "Kein weiterer Schritt: das Produkt ist storniert.", None),
     S.TERMINATED: ("Niemand ist am Zug", "Kein weiterer Schritt: der Vertrag ist beendet.", None),
