@@ -104,3 +104,21 @@ def test_reset_replaces_the_demo_history_and_keeps_real_history(session):
     [kept] = session.exec(select(StateChange).where(StateChange.ordered_product_id == real.id)).all()
     assert kept.actor_name == "Echte Person"
     session.commit()
+
+
+def test_demo_products_past_the_test_were_accepted_through_the_real_functions(session):
+    """The Abnahmeprotokoll of every demo product that was tested and accepted exists (workshops download it)."""
+    from models import Acceptance, LaunchTask
+
+    _seeded(session)
+    after_test = session.exec(select(OrderedProduct).where(col(OrderedProduct.state).in_(
+        [S.ACCEPTED, S.LIVE, S.CHANGE_REQUESTED]))).all()
+    assert after_test
+    for ordered in after_test:
+        rounds = session.exec(select(Acceptance.round).where(Acceptance.ordered_product_id == ordered.id)).all()
+        tested = session.exec(select(StateChange).where(StateChange.ordered_product_id == ordered.id,
+                                                        StateChange.to_state == S.TESTING)).all()
+        assert sorted(rounds) == list(range(1, len(tested) + 1)), ordered.product_id
+        launch = session.exec(select(LaunchTask).where(LaunchTask.ordered_product_id == ordered.id)).all()
+        assert bool(launch) == (ordered.state != S.ACCEPTED), ordered.product_id
+    session.commit()
