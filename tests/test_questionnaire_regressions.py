@@ -188,10 +188,10 @@ def test_a_cancellation_committed_while_a_submission_waits_is_not_overwritten(en
     locked = threading.Event()
     outcome: list[str] = []
 
-    def kisa_cancels() -> None:
+    def colleague_cancels() -> None:
         with Session(engine) as other:
             row = other.exec(select(OrderedProduct).where(OrderedProduct.id == ordered.id).with_for_update()).one()
-            real_transition(other, actor=world.kisa, ordered=row, target=OrderedProductState.CANCELLED)
+            real_transition(other, actor=world.colleague, ordered=row, target=OrderedProductState.CANCELLED)
             other.flush()
             locked.set()
             time.sleep(0.5)  # the municipality submits now and has to wait for this transaction
@@ -206,7 +206,7 @@ def test_a_cancellation_committed_while_a_submission_waits_is_not_overwritten(en
         except Exception as exc:
             outcome.append(type(exc).__name__)
 
-    threads = [threading.Thread(target=kisa_cancels), threading.Thread(target=municipality_submits)]
+    threads = [threading.Thread(target=colleague_cancels), threading.Thread(target=municipality_submits)]
     for thread in threads:
         thread.start()
     for thread in threads:
