@@ -20,6 +20,7 @@ from models import OUTCOME_NAMES, OrderedProductState, Role, TestOutcome
 from web.backoffice import show_feedback
 from web.forms import field_error
 from web.guard import require_actor
+from web.navigation import view_button
 from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -36,7 +37,7 @@ OUTCOMES = [o.value for o in TestOutcome]
 
 
 def _list_link() -> None:
-    st.page_link("pages/acceptance.py", label="Alle Produkte in Test und Abnahme", icon=":material/arrow_back:")
+    view_button("Alle Produkte in Test und Abnahme", params={}, key="ab_back", icon=":material/arrow_back:")
 
 
 # ---- the list (no ``nr``) -------------------------------------------------------------------------------------------
@@ -69,8 +70,8 @@ if not raw_nr.isdigit():
             details.append(f":orange[{count(row.open_problems, 'offene Meldung', 'offene Meldungen')}]")
         progress_col.markdown("  \n".join(details) or " ")
         with link_col:
-            st.page_link("pages/acceptance.py", label="Öffnen", icon=":material/open_in_new:",
-                         query_params={"nr": str(row.ordered_product_id)})
+            view_button("Öffnen", params={"nr": str(row.ordered_product_id)}, key=f"ab_open_{row.ordered_product_id}",
+                        icon=":material/open_in_new:")
     st.stop()
 
 # ---- one product ----------------------------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def _pdf_download(acceptance: AcceptanceInfo, *, key: str, label: str = "Abnahme
             return acceptance_pdf(session, actor=actor, ordered_product_id=nr, round_number=round_number)
 
     st.download_button(label, data=pdf, file_name=f"Abnahmeprotokoll_{view.ags}_{nr}_Runde{round_number}.pdf",
-                       mime="application/pdf", icon=":material/picture_as_pdf:", key=key)
+                       mime="application/pdf", icon=":material/picture_as_pdf:", key=key, on_click="ignore")
 
 
 def _result_line(item: ItemView) -> str:

@@ -25,6 +25,7 @@ from journey.timeline import (
 from models import Role
 from web.guard import require_actor
 from web.journey_chart import municipality_chart, product_chart
+from web.navigation import view_button
 from web.text import count, fmt_date, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -70,8 +71,7 @@ def _who(journey: ProductJourney) -> str:
 
 
 def _overview_link(ags: str) -> None:
-    st.page_link("pages/journey.py", label="Zur Übersicht", icon=":material/arrow_back:",
-                 query_params={"kommune": ags} if staff else {})
+    view_button("Zur Übersicht", params={"kommune": ags} if staff else {}, key="jr_back", icon=":material/arrow_back:")
 
 
 # ---- one product ------------------------------------------------------------------------------------------------
@@ -196,7 +196,8 @@ def _product_row(journey: ProductJourney, ags: str) -> None:
         with name_col:
             st.markdown(f"**{md(journey.product_name)}**")
             query = {"nr": str(journey.ordered_product_id)} | ({"kommune": ags} if staff else {})
-            st.page_link("pages/journey.py", label="Verlauf ansehen", icon=":material/timeline:", query_params=query)
+            view_button("Verlauf ansehen", params=query, key=f"jr_open_{journey.ordered_product_id}",
+                        icon=":material/timeline:")
         with state_col:
             st.markdown(_badges(journey))
             st.caption(md(_who(journey)))

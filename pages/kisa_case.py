@@ -173,7 +173,7 @@ _back_link()
 st.title(item.product_name)
 waiting = f" · wartet auf {md(item.waiting_for)}" if item.waiting_for != "–" else ""
 st.markdown(f"**{md(item.municipality_name)}** (AGS {item.ags}) · :blue-badge[{md(item.state_name)}]{waiting} · "
-            f"seit {count(item.age_days, 'Tag', 'Tagen')} in diesem Stand")
+            + (f"seit {count(item.age_days, 'Tag', 'Tagen')} in diesem Stand" if item.age_days else "seit heute in diesem Stand"))
 head_col, due_col, assign_col = st.columns([3, 1, 2])
 if review is not None:
     head_col.caption(f"Fassung {review.submission_number}, eingereicht am {fmt_datetime(review.submitted_at)} "

@@ -76,4 +76,5 @@ for position, view in enumerate(orders):
         st.markdown(f"**Summe:** Einrichtung {euro(order.due_setup_cents)} · Lizenz {euro(order.due_yearly_cents)}/Jahr")
         assert order.id is not None
         st.download_button("Vertrag als PDF", data=_pdf(order.id), file_name=f"Vertrag_{order.number}.pdf",
-                           mime="application/pdf", icon=":material/picture_as_pdf:", key=f"ord_pdf_{order.id}")
+                           mime="application/pdf", icon=":material/picture_as_pdf:", key=f"ord_pdf_{order.id}",
+                           on_click="ignore")

@@ -71,7 +71,7 @@ if begun:
 
     st.download_button(f"{count(len(begun), 'Konfiguration', 'Konfigurationen')} herunterladen (ZIP mit PDF und JSON)",
                        data=_bundle, file_name="Konfigurationen.zip", mime="application/zip",
-                       icon=":material/folder_zip:", key="qs_zip",
+                       icon=":material/folder_zip:", key="qs_zip", on_click="ignore",
                        help="Je Produkt die zuletzt eingereichte Fassung" + (
                            ", sonst der aktuelle Entwurf (als Entwurf gekennzeichnet)." if actor.role == Role.KOMMUNE
                            else "."))

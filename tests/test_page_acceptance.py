@@ -60,8 +60,10 @@ def test_the_list_shows_the_municipalitys_products_in_test_and_kisa_sees_all_wit
     assert "**Meldebescheinigung**" in text and "Test im Wartungsmodus" in text
     assert "0 von 12 Prüfpunkten getestet" in text and "Riesa" not in text
     assert "Melderegisterauskunft" not in text  # still ordered: not in step 5
-    [link] = [p for p in at.page_link if p.proto.label == "Öffnen"]
-    assert link.proto.page.endswith("abnahme") and f"nr={ordered.id}" in link.proto.query_string
+    run(at, at.button(key=f"ab_open_{ordered.id}").click())  # the address follows: a reload stays here
+    assert at.query_params["nr"] == str(ordered.id) and texts(at, "title") == ["Meldebescheinigung"]
+    run(at, at.button(key="ab_back").click())
+    assert "nr" not in at.query_params and texts(at, "title") == ["Test und Abnahme"]
     assert "Riesa (AGS" in all_text(_page(engine, kisa))
     other_row = user_row(session, world.other)
     session.commit()

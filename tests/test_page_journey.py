@@ -68,7 +68,10 @@ def test_the_municipality_sees_counts_the_chart_and_what_comes_next(engine, sess
     assert ("Zum Fragebogen", "fragebogen", f"nr={ids[FW]}") in links
     assert ("Zu Test und Abnahme", "abnahme", f"nr={ids[MRA]}") in links
     assert not [link for link in links if link[1] == "vorgang"]  # KISA's case page is not for municipalities
-    assert {q for label, page, q in links if label == "Verlauf ansehen"} == {f"nr={i}" for i in ids.values()}
+    # Within the page, buttons switch the view and the address follows (a reload stays on the product).
+    assert {b.key for b in at.button if b.label == "Verlauf ansehen"} == {f"jr_open_{i}" for i in ids.values()}
+    run(at, at.button(key=f"jr_open_{ids[MRA]}").click())
+    assert at.query_params["nr"] == str(ids[MRA]) and "Melderegisterauskunft" in texts(at, "title")
 
 
 def test_the_product_view_shows_the_five_steps_the_phases_and_the_history(engine, session, world):
@@ -90,7 +93,8 @@ def test_the_product_view_shows_the_five_steps_the_phases_and_the_history(engine
                                         "bestellt → Fragebogen in Bearbeitung"]
     assert set(history["Wer"]) == {"Clara Koordinatorin"}
     assert len(at.get("vega_lite_chart")) == 1
-    assert ("Zur Übersicht", "fortschritt", "") in _links(at)
+    run(at, at.button(key="jr_back").click())
+    assert "nr" not in at.query_params and texts(at, "title") == ["Fortschritt"]
 
 
 def test_another_municipalitys_product_is_not_found(engine, session, world):
@@ -114,8 +118,9 @@ def test_kisa_chooses_the_municipality_which_stays_in_the_address(engine, sessio
     linked = open_page(engine, "journey", user=kisa, query={"kommune": world.other_town.ags})  # a link or a reload
     assert linked.selectbox(key="jr_kommune").value == world.other_town.ags
     assert "Meißen" in texts(linked, "subheader") and "Riesa" not in all_text(linked)
-    links = _links(linked)
-    assert ("Verlauf ansehen", "fortschritt", f"nr={world.other_ordered.id}&kommune={world.other_town.ags}") in links
+    run(linked, linked.button(key=f"jr_open_{world.other_ordered.id}").click())
+    assert (linked.query_params["nr"], linked.query_params["kommune"]) == (str(world.other_ordered.id),
+                                                                          world.other_town.ags)
 
     unknown = open_page(engine, "journey", user=kisa, query={"kommune": "99999999"})
     assert any("keine Kommune mit bestellten Produkten" in w for w in texts(unknown, "warning"))

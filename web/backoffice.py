@@ -50,12 +50,17 @@ def assign_control(actor: Actor, item: QueueItem, staff: Mapping[int, str], *, p
 
 
 def show_feedback(feedback: str) -> None:
-    """Show (once) the outcome an action left under ``feedback``."""
+    """Show (once) the outcome an action left under ``feedback``.
+
+    The message sits in a container that is always there: when it goes away on the next rerun, the elements
+    below keep their place, so an open popover underneath stays open.
+    """
     value = st.session_state.pop(feedback, None)
-    if not value:
-        return
-    kind, text = value
-    if kind == "error":
-        st.error(md(text), icon=":material/error:")
-    else:
-        st.success(md(text), icon=":material/check:")
+    with st.container():
+        if not value:
+            return
+        kind, text = value
+        if kind == "error":
+            st.error(md(text), icon=":material/error:")
+        else:
+            st.success(md(text), icon=":material/check:")

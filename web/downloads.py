@@ -25,6 +25,6 @@ def configuration_downloads(actor: Actor, questionnaire_id: int, *, stem: str, k
 
     pdf_col, json_col, *_rest = st.columns(list(widths))
     pdf_col.download_button("Konfiguration als PDF", data=pdf, file_name=f"{stem}.pdf", mime="application/pdf",
-                            icon=":material/picture_as_pdf:", key=f"{key}_pdf")
+                            icon=":material/picture_as_pdf:", key=f"{key}_pdf", on_click="ignore")
     json_col.download_button(json_label, data=data, file_name=f"{stem}.json", mime="application/json",
-                             icon=":material/data_object:", key=f"{key}_json")
+                             icon=":material/data_object:", key=f"{key}_json", on_click="ignore")
