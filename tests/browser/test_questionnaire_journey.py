@@ -74,9 +74,15 @@ def test_demo_coordinator_fills_the_open_points_and_submits_the_questionnaire(pa
     expect(page.get_by_test_id("stText").filter(has_text="Bitte halten Sie Ihren Personalausweis bereit.")).to_be_visible()
 
     _step(page, "Datenschutz und Informationssicherheit")
-    for text in ("Das Verzeichnis der Verarbeitungstätigkeiten", "Nur berechtigte Beschäftigte",
-                 "Eingegangene Antragsdaten werden"):
+    confirmations = ("Das Verzeichnis der Verarbeitungstätigkeiten", "Nur berechtigte Beschäftigte",
+                     "Eingegangene Antragsdaten werden")
+    expect(_nav(page, "Datenschutz und Informationssicherheit")).to_contain_text(f"{len(confirmations)} offen")
+    for done, text in enumerate(confirmations, start=1):
         _tick(page, text)
+        # The server's answer, not the browser's own tick: the step list counts one open point less.
+        left = len(confirmations) - done
+        if left:
+            expect(_nav(page, "Datenschutz und Informationssicherheit")).to_contain_text(f"{left} offen")
     _done(page, "Datenschutz und Informationssicherheit")
 
     page.reload()  # nothing typed is lost: every answer was saved when its field was left
