@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -18,6 +19,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from accounts import web_sessions
 from core.config import get_settings
 from core.db import session_scope
+from web.headers import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
 
@@ -80,4 +82,5 @@ app = st.App(
         Route("/_oaa/session", bind_session, methods=["POST"]),
         Route("/_oaa/logout", drop_session, methods=["POST"]),
     ],
+    middleware=[Middleware(SecurityHeaders)],
 )

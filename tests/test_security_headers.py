@@ -1,0 +1,49 @@
+"""Security headers on every HTTP response: unit test of the middleware (the running server is checked in
+tests/browser/test_http_headers.py)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from web.headers import HEADERS, HSTS, SecurityHeaders
+
+
+def _respond(request_headers: list[tuple[bytes, bytes]], own: list[tuple[bytes, bytes]] | None = None,
+             kind: str = "http") -> dict[bytes, list[bytes]]:
+    """Run one request through the middleware around an app answering with ``own`` headers; return the headers."""
+    sent: list[dict] = []
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": list(own or [])})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def receive():
+        return {"type": "http.request"}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(SecurityHeaders(app)({"type": kind, "scheme": "http", "headers": request_headers}, receive, send))
+    found: dict[bytes, list[bytes]] = {}
+    for name, value in sent[0].get("headers", []):
+        found.setdefault(name.lower(), []).append(value)
+    return found
+
+
+def test_every_response_carries_the_security_headers_but_no_hsts_over_plain_http():
+    headers = _respond([])
+    for name, value in HEADERS.items():
+        assert headers[name.encode()] == [value.encode()]
+    assert b"frame-ancestors 'none'" in headers[b"content-security-policy"][0]
+    assert b"strict-transport-security" not in headers
+
+
+def test_hsts_behind_a_tls_proxy_and_a_response_keeps_its_own_header():
+    headers = _respond([(b"x-forwarded-proto", b"https")], own=[(b"X-Frame-Options", b"SAMEORIGIN")])
+    assert headers[b"strict-transport-security"] == [HSTS.encode()]
+    assert headers[b"x-frame-options"] == [b"SAMEORIGIN"]  # not doubled
+
+
+def test_websockets_pass_through_untouched():
+    headers = _respond([], kind="websocket")
+    assert b"x-frame-options" not in headers
