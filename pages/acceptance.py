@@ -224,25 +224,25 @@ def _editable_item(item: ItemView) -> None:
     _load(item)
     st.caption(md(item.hint))
     st.markdown(_result_line(item))
-    left, right = st.columns([3, 2])
-    with left:
-        st.radio("Ergebnis", OUTCOMES, index=None, key=outcome, horizontal=True,
-                 format_func=lambda value: OUTCOME_NAMES[TestOutcome(value)])
-        field_error(problems, "outcome")
-    with right:
-        st.selectbox("Testperson", view.testers, index=None, key=tester, placeholder="Testperson wählen …",
-                     help="Die Testpersonen aus dem Fragebogen (Schritt „Test im Wartungsmodus“).")
-        field_error(problems, "tester")
-    st.text_area("Bemerkung (bei „Fehler“ erforderlich)", key=note, max_chars=2000, height=68,
-                 placeholder="Was haben Sie getan, was ist passiert?")
-    field_error(problems, "note")
-    _form_error(item.key)
-    button_col, link_col = st.columns([1, 2], vertical_alignment="center")
-    button_col.button("Ergebnis speichern", key=f"ac_save_{nr}_{item.key}", icon=":material/save:", on_click=_save,
-                      args=(item,))
+    # A form: choosing the result, the tester and typing the note do not talk to the server; one click saves.
+    with st.form(f"ac_form_{nr}_{item.key}", border=False):
+        left, right = st.columns([3, 2])
+        with left:
+            st.radio("Ergebnis", OUTCOMES, index=None, key=outcome, horizontal=True,
+                     format_func=lambda value: OUTCOME_NAMES[TestOutcome(value)])
+            field_error(problems, "outcome")
+        with right:
+            st.selectbox("Testperson", view.testers, index=None, key=tester, placeholder="Testperson wählen …",
+                         help="Die Testpersonen aus dem Fragebogen (Schritt „Test im Wartungsmodus“).")
+            field_error(problems, "tester")
+        st.text_area("Bemerkung (bei „Fehler“ erforderlich)", key=note, max_chars=2000, height=68,
+                     placeholder="Was haben Sie getan, was ist passiert?")
+        field_error(problems, "note")
+        _form_error(item.key)
+        st.form_submit_button("Ergebnis speichern", key=f"ac_save_{nr}_{item.key}", icon=":material/save:",
+                              on_click=_save, args=(item,))
     if item.result is not None and item.result.outcome == TestOutcome.FAILED:
-        with link_col:
-            _problem_link(item)
+        _problem_link(item)
     message = saved.pop(item.key, None)
     if message:
         st.success(md(message), icon=":material/check:")
