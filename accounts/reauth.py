@@ -29,6 +29,7 @@ from models import User, WebSession
 CONFIRM_SECONDS = 60
 
 PASSWORD_NEEDED = "Bitte bestätigen Sie diese Aktion mit Ihrem Passwort."
+SSO_NEEDED = "Bitte bestätigen Sie diese Aktion, indem Sie sich mit Ihrem Dienstkonto erneut anmelden."
 WRONG_PASSWORD = ("Das Passwort ist nicht richtig. Bitte versuchen Sie es noch einmal. Nach mehreren Fehlversuchen "
                   "wird die Anmeldung für einige Minuten gesperrt.")
 LOCKED = ("Die Anmeldung ist nach mehreren Fehlversuchen vorübergehend gesperrt. Bitte versuchen Sie es in einigen "
@@ -47,10 +48,11 @@ class ReauthRequired(DomainError):
 
 
 def _needed_message() -> str:
-    minutes = get_settings().reauth_minutes
-    if minutes <= 0:
-        return PASSWORD_NEEDED
-    return f"Ihre letzte Anmeldung liegt mehr als {minutes} Minuten zurück. {PASSWORD_NEEDED}"
+    settings = get_settings()
+    what = PASSWORD_NEEDED if settings.local_login_enabled else SSO_NEEDED
+    if settings.reauth_minutes <= 0:
+        return what
+    return f"Ihre letzte Anmeldung liegt mehr als {settings.reauth_minutes} Minuten zurück. {what}"
 
 
 def reauth_window() -> timedelta:

@@ -152,3 +152,23 @@ def test_without_auth_settings_the_button_explains_instead_of_crashing(engine, m
     click(at, "Mit dem Dienstkonto anmelden")  # real st.login: no [auth] in secrets.toml here
     assert ("Die Anmeldung mit dem Dienstkonto ist zurzeit nicht möglich. Bitte wenden Sie sich an KISA."
             in [t.value for t in at.toast])
+
+
+def test_with_local_accounts_off_the_confirmation_is_a_fresh_login_at_the_provider(engine, session, oidc, monkeypatch):
+    monkeypatch.setenv("OAA_AUTH_LOCAL", "false")
+    get_settings.cache_clear()
+    ready_to_order(session)
+    anna = make_user(session, can_manage_team=True)
+    add_to_cart(session, actor=actor_of(anna), product_id="wahlschein")
+    session.commit()
+    at = _back_from_the_provider(_claims(anna.email, auth_time=utcnow() - timedelta(hours=3)))
+    at.switch_page("pages/cart.py")
+    run(at)  # the provider's login is three hours old: asked at once
+    run(at, at.checkbox(key="cart_authorised").check())
+    assert "cart_password" not in {t.key for t in at.text_input}  # no password to type
+    run(at, at.button(key="cart_order").click())
+    assert ("Ihre letzte Anmeldung liegt mehr als 10 Minuten zurück. Bitte bestätigen Sie diese Aktion, indem Sie "
+            "sich mit Ihrem Dienstkonto erneut anmelden.") in texts(at, "error")
+    assert count(engine, Order) == 0
+    click(at, "Mit dem Dienstkonto bestätigen")
+    assert oidc == ["reauth"]

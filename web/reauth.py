@@ -40,11 +40,12 @@ def password_field(key: str) -> None:
     if recent and not problem:
         return
     settings = get_settings()
+    how = "mit Ihrem Passwort" if settings.local_login_enabled else "mit Ihrem Dienstkonto"
     if settings.reauth_minutes > 0:
         st.caption(f"Zu Ihrer Sicherheit: Ihre letzte Anmeldung liegt mehr als {settings.reauth_minutes} Minuten "
-                   "zurück. Bitte bestätigen Sie mit Ihrem Passwort.")
+                   f"zurück. Bitte bestätigen Sie {how}.")
     else:
-        st.caption("Zu Ihrer Sicherheit bestätigen Sie diese Aktion bitte mit Ihrem Passwort.")
+        st.caption(f"Zu Ihrer Sicherheit bestätigen Sie diese Aktion bitte {how}.")
     if settings.local_login_enabled:
         st.text_input("Ihr Passwort", type="password", key=key, autocomplete="current-password")
     if problem:
