@@ -9,7 +9,7 @@ from core.config import get_settings
 from models import Role, UserStatus
 from models.user import ROLE_NAMES
 from web import state
-from web.auth import emit_cookie_scripts, log_out, restore_login
+from web.auth import SSO_PROBLEM, emit_cookie_scripts, log_out, restore_login
 from web.errors import show_unexpected_error
 from web.text import md
 
@@ -125,6 +125,9 @@ def main() -> None:
         st.toast(message, icon=":material/info:")
     navigation = st.navigation(pages_for(actor))
     sidebar(actor)
+    sso_problem = st.session_state.pop(SSO_PROBLEM, None)
+    if actor is None and sso_problem:  # back from the identity provider without a usable account here
+        st.error(md(str(sso_problem)), icon=":material/person_off:")
     navigation.run()
 
 

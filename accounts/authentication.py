@@ -20,6 +20,8 @@ LOGIN_FAILED = (
     "Nach mehreren Fehlversuchen ist die Anmeldung für einige Minuten gesperrt."
 )
 
+LOCAL_LOGIN_OFF = "Die Anmeldung mit Passwort ist abgeschaltet. Bitte melden Sie sich mit Ihrem Dienstkonto an."
+
 
 @dataclass(frozen=True)
 class LoginOutcome:
@@ -35,7 +37,8 @@ def authenticate(session: Session, *, email: str, password: str) -> LoginOutcome
     Never raises for wrong input, so that the failure counter is committed by the caller.
     Unknown addresses cost one Argon2 verification too, so that timing tells nothing.
     """
-    settings = get_settings()
+    if not get_settings().local_login_enabled:
+        return LoginOutcome(None, LOCAL_LOGIN_OFF)
     normalised, _ = normalise_email(email)
     user = session.exec(select(User).where(User.email == normalised)).first() if normalised else None
     now = utcnow()
@@ -51,17 +54,7 @@ def authenticate(session: Session, *, email: str, password: str) -> LoginOutcome
                municipality_id=user.municipality_id, details="Anmeldeversuch während der Sperre.")
         return LoginOutcome(None, LOGIN_FAILED)
     if not matches:
-        user.failed_logins = User.failed_logins + 1  # atomic in SQL
-        session.add(user)
-        session.flush()
-        session.refresh(user)
-        details = f"Falsches Passwort ({user.failed_logins}. Fehlversuch)."
-        if user.failed_logins >= settings.max_failed_logins:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
-            details += f" Anmeldung für {settings.lockout_minutes} Minuten gesperrt."
-        record(session, action="login.failed", entity_type="user", entity_id=user.id, actor_label=user.email,
-               municipality_id=user.municipality_id, details=details)
+        count_failure(session, user, action="login.failed", what="Falsches Passwort")
         return LoginOutcome(None, LOGIN_FAILED)
     if user.status == UserStatus.DISABLED:
         record(session, action="login.disabled", entity_type="user", entity_id=user.id,
@@ -78,6 +71,27 @@ def authenticate(session: Session, *, email: str, password: str) -> LoginOutcome
     record(session, actor=actor, action="login.success", entity_type="user", entity_id=user.id,
            municipality_id=user.municipality_id, details="Angemeldet.")
     return LoginOutcome(actor)
+
+
+def count_failure(session: Session, user: User, *, action: str, what: str) -> bool:
+    """Count a wrong password atomically, lock the account after too many and audit it; return whether it is locked.
+
+    Used by the login and by the password confirmation before sensitive actions (``accounts.reauth``).
+    """
+    settings = get_settings()
+    user.failed_logins = User.failed_logins + 1  # atomic in SQL
+    session.add(user)
+    session.flush()
+    session.refresh(user)
+    details = f"{what} ({user.failed_logins}. Fehlversuch)."
+    locked = user.failed_logins >= settings.max_failed_logins
+    if locked:
+        user.locked_until = utcnow() + timedelta(minutes=settings.lockout_minutes)
+        user.failed_logins = 0
+        details += f" Anmeldung für {settings.lockout_minutes} Minuten gesperrt."
+    record(session, action=action, entity_type="user", entity_id=user.id, actor_label=user.email,
+           municipality_id=user.municipality_id, details=details)
+    return locked
 
 
 def reload_actor(session: Session, *, user_id: int) -> Actor | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -36,8 +36,12 @@ class StartedSession:
     bind_code: str
 
 
-def start(session: Session, *, actor: Actor) -> StartedSession:
-    """Open a login session for ``actor``."""
+def start(session: Session, *, actor: Actor, authenticated_at: datetime | None = None) -> StartedSession:
+    """Open a login session for ``actor``.
+
+    ``authenticated_at`` is when the person last proved who they are: now for a password login (the default);
+    for single sign-on the identity provider's ``auth_time``, which may lie further back.
+    """
     settings = get_settings()
     now = utcnow()
     code = secrets.token_urlsafe(32)
@@ -46,6 +50,7 @@ def start(session: Session, *, actor: Actor) -> StartedSession:
         user_id=actor.user_id,
         created_at=now,
         last_seen_at=now,
+        authenticated_at=min(authenticated_at, now) if authenticated_at is not None else now,
         expires_at=now + timedelta(hours=settings.session_absolute_hours),
         bind_code_hash=digest(code),
         bind_code_expires_at=now + timedelta(seconds=BIND_CODE_SECONDS),

@@ -31,6 +31,17 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     invitation_valid_days: int = 7
+    # Sensitive actions (placing an order, the acceptance, confirming live, publishing a release, ending a contract)
+    # ask for the password again when the last password check of the session is older than this; 0 = always.
+    reauth_minutes: int = Field(default=10, ge=0)
+    # Login: "local" (e-mail and password, the default) or "oidc" (single sign-on through Streamlit's st.login,
+    # configured in .streamlit/secrets.toml [auth]); with "oidc", local accounts stay usable unless auth_local=false.
+    auth_mode: Literal["local", "oidc"] = "local"
+    auth_local: bool = True
+    # Provider names of st.login: "" = the [auth] section itself, else [auth.<name>]. The re-authentication
+    # provider should force a fresh login at the identity provider (client_kwargs prompt="login", max_age=0).
+    oidc_provider: str = ""
+    oidc_reauth_provider: str = ""
     # Secure flag of the session cookie: None = only when the request came over https.
     cookie_secure: bool | None = None
 
@@ -53,6 +64,16 @@ class Settings(BaseSettings):
     app_base_url: str = "http://127.0.0.1:8501"
     # KISA's team mailbox: told about every submitted configuration (empty: no notice). Set it in production.
     kisa_mailbox: str = "antragsmanagement@kisa.example"
+
+    @property
+    def local_login_enabled(self) -> bool:
+        """Tell whether e-mail and password log in (always in "local" mode; in "oidc" mode unless switched off)."""
+        return self.auth_mode == "local" or self.auth_local
+
+    @property
+    def sso_enabled(self) -> bool:
+        """Tell whether single sign-on through st.login is offered."""
+        return self.auth_mode == "oidc"
 
     def effective_database_url(self) -> str:
         """Return the SQLAlchemy URL: the configured one, else the SQLite file."""

@@ -71,6 +71,9 @@ class WebSession(SQLModel, table=True):
     last_seen_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime  # absolute end, whatever the activity
     revoked_at: datetime | None = None
+    # Last successful password check in this session (the login, or a confirmation before a sensitive action);
+    # None: none that counts. Kept here on the server, never in the browser.
+    authenticated_at: datetime | None = None
     bind_code_hash: str | None = Field(default=None, max_length=64, index=True)  # one-time cookie hand-over
     bind_code_expires_at: datetime | None = None
 

@@ -21,6 +21,7 @@ from web.backoffice import show_feedback
 from web.forms import field_error
 from web.guard import require_actor
 from web.navigation import view_button
+from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -86,6 +87,7 @@ except DomainError as exc:
     st.stop()
 
 FEEDBACK, ERRORS, SAVED = f"ac_feedback_{nr}", f"ac_errors_{nr}", f"ac_saved_{nr}"
+PASSWORDS = {"accept": f"ac_accept_password_{nr}", "live": f"ac_live_password_{nr}"}  # re-authentication
 errors: dict[str, dict[str, str]] = state.setdefault(ERRORS, {})  # per item key (and "accept", "live", "change")
 saved: dict[str, str] = state.setdefault(SAVED, {})  # confirmation per item key, shown once
 
@@ -119,8 +121,11 @@ def _save(item: ItemView) -> None:
 
 def _accept(widget: str) -> None:
     try:
-        with session_scope() as session:
+        with sensitive_scope(PASSWORDS["accept"], actor) as session:
             accept(session, actor=actor, ordered_product_id=nr, remarks=state.get(widget) or "")
+    except ReauthRequired as exc:  # the remarks stay; the password field shows why
+        errors.pop("accept", None)
+        ask_password(PASSWORDS["accept"], exc)
     except FieldErrors as exc:
         errors["accept"] = {"remarks": exc.errors.get("remarks", str(exc))}
     except DomainError as exc:
@@ -134,8 +139,11 @@ def _accept(widget: str) -> None:
 
 def _confirm_live(widget: str) -> None:
     try:
-        with session_scope() as session:
+        with sensitive_scope(PASSWORDS["live"], actor) as session:
             confirm_live(session, actor=actor, ordered_product_id=nr, maintenance_off=bool(state.get(widget)))
+    except ReauthRequired as exc:
+        errors.pop("live", None)
+        ask_password(PASSWORDS["live"], exc)
     except FieldErrors as exc:
         errors["live"] = {"maintenance_off": exc.errors.get("maintenance_off", str(exc))}
     except DomainError as exc:
@@ -339,6 +347,7 @@ if view.state == S.TESTING:
                      "steht danach als PDF bereit.")
             st.text_area("Bemerkungen zur Abnahme (optional)", key=widget, max_chars=4000)
             field_error(errors.get("accept", {}), "remarks")
+            password_field(PASSWORDS["accept"])
             st.button("Ja, Abnahme erteilen", type="primary", key=f"ac_accept_{nr}", on_click=_accept, args=(widget,))
         _form_error("accept")
     elif municipal:
@@ -364,6 +373,7 @@ elif view.state == S.ACCEPTED:
         with st.popover("Livegang bestätigen …", icon=":material/rocket_launch:"):
             st.checkbox("Wartungsmodus auf Amt24 ist ausgeschaltet", key=widget)
             field_error(errors.get("live", {}), "maintenance_off")
+            password_field(PASSWORDS["live"])
             st.button("Ja, Antragsassistent ist live", type="primary", key=f"ac_live_{nr}", on_click=_confirm_live,
                       args=(widget,))
         _form_error("live")

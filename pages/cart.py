@@ -14,8 +14,10 @@ from orders.cart import remove_from_cart, view_cart
 from orders.checkout import place_order
 from orders.contracts import current_contract
 from web.guard import require_actor
+from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 
 actor = require_actor(Role.KOMMUNE)
+PASSWORD = "cart_password"
 st.title("Warenkorb")
 
 placed = st.session_state.pop("cart_placed", None)
@@ -80,10 +82,13 @@ with st.expander(f"{contract.title} – Fassung {contract.version}", expanded=Fa
 def _place(revision: int, contract_id: int) -> None:
     """Runs before the page: a double click sends the same revision twice and gets the same order."""
     try:
-        with session_scope() as session:
+        with sensitive_scope(PASSWORD, actor) as session:
             order, _created = place_order(session, actor=actor, cart_revision=revision, contract_id=contract_id,
                                           authorised=bool(st.session_state.get("cart_authorised")))
             st.session_state["cart_placed"] = order.number
+    except ReauthRequired as exc:  # the confirmation stays ticked; the password field shows why
+        ask_password(PASSWORD, exc)
+        return
     except FieldErrors as exc:
         st.session_state["cart_problem"] = next(iter(exc.errors.values()))
     except DomainError as exc:
@@ -94,6 +99,7 @@ def _place(revision: int, contract_id: int) -> None:
 municipality_name = municipality.name if municipality else "meine Kommune"
 st.checkbox(f"Ich bin berechtigt, für {municipality_name} zu bestellen, und habe den Mustervertrag (Fassung {contract.version}) "
             "und die Preishinweise gelesen.", key="cart_authorised")
+password_field(PASSWORD)
 st.button("Verbindlich bestellen", type="primary", icon=":material/shopping_cart_checkout:", key="cart_order",
           disabled=not cart.orderable or not st.session_state.get("cart_authorised"),
           on_click=_place, args=(cart.revision, contract.id))

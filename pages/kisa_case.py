@@ -25,6 +25,7 @@ from web.backoffice import assign_control, due_text, show_feedback
 from web.cached import gemeinden
 from web.downloads import configuration_downloads
 from web.guard import require_actor
+from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KISA, Role.ADMIN)
@@ -146,8 +147,10 @@ def _tick(task: str, widget: str) -> None:
 
 def _terminate(widget: str) -> None:
     try:
-        with session_scope() as session:
+        with sensitive_scope(f"kc_terminate_password_{nr}", actor) as session:
             terminate(session, actor=actor, ordered_product_id=nr, reason=state.get(widget) or "")
+    except ReauthRequired as exc:  # the reason stays; the password field shows why
+        ask_password(f"kc_terminate_password_{nr}", exc)
     except FieldErrors as exc:
         errors["reason"] = exc.errors.get("reason", str(exc))
     except DomainError as exc:
@@ -352,6 +355,7 @@ if allowed(item.state, OrderedProductState.TERMINATED) is not None:
                  "E-Mail mit dem Grund. Das lässt sich nicht rückgängig machen.")
         widget = f"kc_terminate_{nr}"
         st.text_area("Grund (geht an die Kommune)", key=widget, max_chars=2000)
+        password_field(f"kc_terminate_password_{nr}")
         st.button("Ja, Vertrag beenden", type="primary", key=f"kc_terminate_send_{nr}", on_click=_terminate,
                   args=(widget,))
     reason_error = errors.pop("reason", None)

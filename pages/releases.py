@@ -20,11 +20,13 @@ from releases.review import MAX_NOTE, NoticeView, ReleaseStats, confirm_reviewed
 from web.backoffice import show_feedback
 from web.forms import field_error
 from web.guard import require_actor
+from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.text import count, fmt_date, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 S = st.session_state
 FEEDBACK = "rel_feedback"
+PASSWORD = "rel_password"  # re-authentication before publishing
 WHOLE = alt.Axis(tickMinStep=1, format="d")  # counts: no 0.2 steps
 
 
@@ -39,12 +41,14 @@ def _lines(text: str) -> str:
 def _publish(staff: Actor, product_id: str, expected_version: int) -> None:
     """Publish what the form holds, against the catalogue entry as it was shown."""
     try:
-        with session_scope() as session:
+        with sensitive_scope(PASSWORD, staff) as session:
             summary = publish_release(
                 session, actor=staff, product_id=product_id, version=S.get("rel_version") or "",
                 notes=S.get("rel_notes") or "", requires_config_review=bool(S.get("rel_review")),
                 expected_version=expected_version,
             )
+    except ReauthRequired as exc:  # the form stays as typed; the password field shows why
+        ask_password(PASSWORD, exc)
     except FieldErrors as exc:
         S["rel_errors"] = exc.errors
     except DomainError as exc:
@@ -98,6 +102,7 @@ def _publish_form(staff: Actor) -> None:
         else:
             st.markdown("Eine Prüfung der Konfigurationen wird nicht verlangt.")
         st.caption("Das lässt sich nicht zurücknehmen.")
+        password_field(PASSWORD)
         st.button("Ja, Version veröffentlichen", type="primary", key="rel_publish", on_click=_publish,
                   args=(staff, pick, reach.catalog_version))
 
