@@ -47,6 +47,9 @@ ACTIONS = {
     "acceptance.result_recorded": "Testergebnis erfasst",
     "launch.ticked": "Aufgabe zur Kommunikation erledigt",
     "launch.unticked": "Aufgabe zur Kommunikation wieder geöffnet",
+    "privacy.exported": "Auskunft über gespeicherte Daten erstellt (Art. 15 DSGVO)",
+    "privacy.erased": "Personenbezogene Daten gelöscht (Art. 17 DSGVO)",
+    "privacy.purged": "Aufbewahrungsfristen angewendet",
 }
 
 # Lifecycle steps of an ordered product: their labels come from the state machine's table.
@@ -65,6 +68,7 @@ ENTITIES = {
     "questionnaire": "Fragebogen",
     "ordered_product": "Bestelltes Produkt",
     "problem": "Meldung",
+    "privacy": "Datenschutz",
 }
 
 
