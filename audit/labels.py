@@ -52,6 +52,9 @@ ACTIONS = {
     "acceptance.result_recorded": "Testergebnis erfasst",
     "launch.ticked": "Aufgabe zur Kommunikation erledigt",
     "launch.unticked": "Aufgabe zur Kommunikation wieder geöffnet",
+    "privacy.exported": "Auskunft über gespeicherte Daten erstellt (Art. 15 DSGVO)",
+    "privacy.erased": "Personenbezogene Daten gelöscht (Art. 17 DSGVO)",
+    "privacy.purged": "Aufbewahrungsfristen angewendet",
 }
 
 # Lifecycle steps of an ordered product: their labels come from the state machine's table.
@@ -70,6 +73,7 @@ ENTITIES = {
     "questionnaire": "Fragebogen",
     "ordered_product": "Bestelltes Produkt",
     "problem": "Meldung",
+    "privacy": "Datenschutz",
 }
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import getpass
 import sys
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import typer
 
 from core.errors import FieldErrors
 from models import Role
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 app = typer.Typer(help="OAA-Shop: Befehle für den Betrieb.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Datenbank", no_args_is_help=True)
@@ -19,6 +23,7 @@ ref_app = typer.Typer(help="Referenzdaten (Gemeindeverzeichnis)", no_args_is_hel
 catalog_app = typer.Typer(help="OAA-Katalog", no_args_is_help=True)
 outbox_app = typer.Typer(help="Postausgang (E-Mail-Versand)", no_args_is_help=True)
 config_app = typer.Typer(help="Konfigurationen (Fragebögen) für KISA", no_args_is_help=True)
+privacy_app = typer.Typer(help="Datenschutz: Auskunft, Löschung, Aufbewahrungsfristen", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(demo_app, name="demo")
@@ -26,6 +31,7 @@ app.add_typer(ref_app, name="reference")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(config_app, name="config")
+app.add_typer(privacy_app, name="privacy")
 
 
 @db_app.command("upgrade")
@@ -271,6 +277,130 @@ def config_export(
     noun = "Konfiguration" if len(ids) == 1 else "Konfigurationen"
     count = f"{len(files)} Datei" if len(files) == 1 else f"{len(files)} Dateien"
     typer.echo(f"{len(ids)} {noun} exportiert nach {target.resolve()} ({count}).")
+
+
+def _user_by_email(session: Session, email: str) -> int:
+    """Return the account id for an e-mail address, or stop with a German message."""
+    from sqlmodel import select
+
+    from accounts.validation import normalise_email
+    from models import User
+
+    address, _problem = normalise_email(email)
+    user_id = session.exec(select(User.id).where(User.email == (address or email.strip().lower()))).first()
+    if user_id is None:
+        typer.echo("Zu dieser E-Mail-Adresse gibt es kein Konto.", err=True)
+        raise typer.Exit(1)
+    return user_id
+
+
+@privacy_app.command("export")
+def privacy_export(
+    email: str = typer.Option(..., "--email", help="E-Mail-Adresse des Kontos"),
+    out: str = typer.Option("", "--out", help="in diese Datei schreiben statt auf die Standardausgabe"),
+) -> None:
+    """Print everything stored about a person as JSON (Auskunft nach Art. 15 DSGVO); recorded in the audit log."""
+    import json
+    from pathlib import Path
+
+    from core.db import session_scope
+    from privacy.export import export_person
+    from questionnaire.export import operator_actor
+
+    with session_scope() as session:
+        document = export_person(session, actor=operator_actor("oaa privacy export"),
+                                 user_id=_user_by_email(session, email))
+    content = json.dumps(document, ensure_ascii=False, indent=2)
+    if out:
+        Path(out).write_text(content + "\n", encoding="utf-8")
+        typer.echo(f"Auskunft geschrieben: {Path(out).resolve()}", err=True)
+    else:
+        typer.echo(content)
+
+
+@privacy_app.command("erase")
+def privacy_erase(
+    email: str = typer.Option(..., "--email", help="E-Mail-Adresse des Kontos"),
+    reason: str = typer.Option(..., "--reason", help="Grund, z. B. „Antrag nach Art. 17 DSGVO vom 3. März 2026“"),
+    yes: bool = typer.Option(False, "--yes", help="ohne Rückfrage löschen"),
+) -> None:
+    """Anonymise a person (Art. 17 DSGVO): contracts and the audit log stay, name and address are replaced."""
+    from core.db import session_scope
+    from core.errors import DomainError
+    from privacy.erasure import erase_person
+    from questionnaire.export import operator_actor
+
+    if not yes and not typer.confirm("Die personenbezogenen Daten werden unwiderruflich ersetzt. Fortfahren?"):
+        typer.echo("Nichts geändert.", err=True)
+        raise typer.Exit(1)
+    try:
+        with session_scope() as session:
+            report = erase_person(session, actor=operator_actor("oaa privacy erase"),
+                                  user_id=_user_by_email(session, email), reason=reason)
+    except FieldErrors as exc:
+        for message in exc.errors.values():
+            typer.echo(message, err=True)
+        raise typer.Exit(2) from exc
+    except DomainError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(report.summary())
+
+
+@privacy_app.command("purge")
+def privacy_purge(dry_run: bool = typer.Option(False, "--dry-run", help="nur zählen, nichts löschen")) -> None:
+    """Apply the retention periods (OAA_RETENTION_*): old sessions, audit events, mail texts, rejected registrations."""
+    from core.db import session_scope
+    from privacy.retention import purge
+    from questionnaire.export import operator_actor
+
+    with session_scope() as session:
+        report = purge(session, actor=operator_actor("oaa privacy purge"), dry_run=dry_run)
+    typer.echo(report.summary())
+
+
+@app.command("backup")
+def backup_command(
+    out: str = typer.Option(..., "--out", help="Zieldatei, z. B. /var/backups/oaa-2026-03-01.sqlite3 oder .dump"),
+    force: bool = typer.Option(False, "--force", help="eine vorhandene Datei überschreiben"),
+) -> None:
+    """Back up the whole database while the shop runs (SQLite: online backup API; PostgreSQL: pg_dump -Fc)."""
+    from pathlib import Path
+
+    from core.backup import BackupError, backup
+    from core.config import get_settings
+
+    try:
+        outcome = backup(get_settings().effective_database_url(), Path(out), force=force)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    size = outcome.path.stat().st_size
+    typer.echo(f"Sicherung geschrieben: {outcome.path.resolve()} ({size} Bytes, Schemastand {outcome.revision}).")
+
+
+@app.command("restore")
+def restore_command(
+    path: str = typer.Argument(..., help="Datei von `oaa backup`"),
+    force: bool = typer.Option(False, "--force", help="auch eine Datenbank mit Konten oder Kommunen überschreiben"),
+) -> None:
+    """Restore a backup into the configured database (stop the shop first); refuses a database in use unless --force."""
+    from pathlib import Path
+
+    from core.backup import BackupError, restore
+    from core.config import get_settings
+    from core.db import reset_engine_cache
+
+    try:
+        outcome = restore(get_settings().effective_database_url(), Path(path), force=force)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        reset_engine_cache()
+    typer.echo(f"Sicherung wiederhergestellt: {outcome.path.resolve()} (Schemastand {outcome.revision}).")
+    for note in outcome.notes():
+        typer.echo(note)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m cli.main`

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     # KISA's team mailbox: told about every submitted configuration (empty: no notice). Set it in production.
     kisa_mailbox: str = "antragsmanagement@kisa.example"
 
+    # Data protection: retention periods in days, applied by `oaa privacy purge` (run it daily); 0 switches a rule
+    # off. See docs/data-protection.md.
+    retention_session_days: int = Field(default=30, ge=0)  # web sessions, counted from their end
+    retention_audit_days: int = Field(default=1095, ge=0)  # audit events (3 years)
+    retention_mail_body_days: int = Field(default=90, ge=0)  # texts of sent or failed mails (the row stays)
+    retention_rejected_registration_days: int = Field(default=180, ge=0)  # rejected registrations are anonymised
+
     @property
     def local_login_enabled(self) -> bool:
         """Tell whether e-mail and password log in (always in "local" mode; in "oidc" mode unless switched off)."""

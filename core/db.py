@@ -16,17 +16,21 @@ from core.config import get_settings
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets the settings that make concurrent writers safe."""
+    """Create an engine; SQLite gets the settings that make concurrent writers safe.
+
+    Errors never quote the statement's parameters (``hide_parameters``): they may hold e-mail addresses or names.
+    """
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
         engine = create_engine(
             url,
             echo=echo,
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         )
         _make_sqlite_safe(engine, busy_timeout_ms)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
 def _unicode_lower(value: Any) -> Any:

@@ -10,7 +10,11 @@ from core.clock import utcnow
 
 
 class AuditEvent(SQLModel, table=True):
-    """One recorded action; never updated, never deleted by the application."""
+    """One recorded action; never deleted before its retention period, changed only by an erasure (Art. 17 DSGVO).
+
+    An erasure replaces the person's name and address in ``actor_label`` and ``details`` by placeholders; the event,
+    its id and everything else stay (privacy/erasure.py).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)

@@ -22,12 +22,15 @@ from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.config import Settings, get_settings
+from core.logs import get_logger
 from models import MailStatus, OutboxMail
 from notifications.outbox import list_unclear
 
 BACKOFF_BASE_MINUTES = 1
 BACKOFF_FACTOR = 5
 BACKOFF_CAP_MINUTES = 240  # 1, 5, 25, 125, 240, 240, … minutes
+
+log = get_logger("oaa.mail")
 
 
 class Transport(Protocol):
@@ -189,8 +192,12 @@ def deliver_due(engine: Engine, *, transport: Transport, now: datetime | None = 
         try:
             transport.send(build_message(mail, sender=settings.mail_from, now=now))
         except Exception as exc:  # any failure: the mail did not leave (the server did not accept it)
-            error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            if isinstance(exc, PermanentError) or attempts >= settings.mail_max_attempts:
+            error = f"{exc.__class__.__name__}: {exc}"[:2000]  # shown to KISA in the Postausgang, never logged
+            final = isinstance(exc, PermanentError) or attempts >= settings.mail_max_attempts
+            # The log names the mail by its number only: the error text may quote the recipient's address.
+            log.warning("E-Mail %s: Zustellung fehlgeschlagen (%s, Versuch %s%s)", mail_id, exc.__class__.__name__,
+                        attempts, ", endgültig" if final else "")
+            if final:
                 _finish(engine, mail_id, status=MailStatus.FAILED, attempts=attempts, last_error=error, claimed_at=None)
                 report.failed.append(mail_id)
             else:

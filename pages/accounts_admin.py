@@ -1,6 +1,8 @@
-"""Administrators: all accounts, new KISA staff accounts, switching accounts off and on."""
+"""Administrators: all accounts, new KISA staff accounts, switching accounts off and on, access and erasure (DSGVO)."""
 
 from __future__ import annotations
+
+import json
 
 import streamlit as st
 
@@ -9,9 +11,12 @@ from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import Role, UserStatus
 from models.user import ROLE_NAMES, USER_STATUS_NAMES
+from privacy.erasure import erase_person
+from privacy.export import export_person
+from privacy.matching import ERASED_DOMAIN
 from web.forms import field_error
 from web.guard import require_actor
-from web.text import fmt_datetime
+from web.text import fmt_datetime, md
 
 actor = require_actor(Role.ADMIN)
 st.title("Benutzerkonten")
@@ -93,3 +98,59 @@ if submitted:
         st.session_state["adm_errors"] = {}
         st.session_state["adm_message"] = f"Konto für {name} angelegt."
     st.rerun()
+
+st.subheader("Datenschutz: Auskunft und Löschung")
+st.caption("Auskunft (Art. 15 DSGVO): alle zu einer Person gespeicherten Daten als JSON-Datei. Löschung (Art. 17 DSGVO): "
+           "Name, E-Mail-Adresse und Telefonnummer werden überall durch Platzhalter ersetzt; Bestellungen, Verläufe und "
+           "das Protokoll bleiben vollständig erhalten.")
+people = {a.user_id: a for a in accounts}
+privacy_errors: dict[str, str] = st.session_state.setdefault("adm_privacy_errors", {})
+
+
+def _person_label(user_id: int) -> str:
+    a = people[user_id]
+    return f"{a.full_name} – {a.email} ({ROLE_NAMES[a.role]}, {a.municipality})"
+
+
+def _erase(user_id: int) -> None:
+    try:
+        with session_scope() as session:
+            erase_person(session, actor=actor, user_id=user_id, reason=st.session_state.get("adm_privacy_reason") or "")
+    except FieldErrors as exc:
+        privacy_errors.clear()
+        privacy_errors.update(exc.errors)
+    except DomainError as exc:
+        privacy_errors.clear()
+        privacy_errors["reason"] = str(exc)
+    else:
+        privacy_errors.clear()
+        st.session_state["adm_message"] = f"Die personenbezogenen Daten von Konto {user_id} wurden gelöscht."
+        st.session_state["adm_privacy_pick"] = None  # the frontend shows the reset too (a pop would leave the old label)
+        st.session_state["adm_privacy_reason"] = ""
+
+
+chosen = st.selectbox("Person", list(people), index=None, placeholder="Konto wählen …", format_func=_person_label,
+                      key="adm_privacy_pick")
+if chosen is not None:
+    person = people[chosen]
+
+    def _export() -> str:
+        with session_scope() as session:
+            document = export_person(session, actor=actor, user_id=person.user_id)
+        return json.dumps(document, ensure_ascii=False, indent=2)
+
+    export_col, erase_col = st.columns(2)
+    export_col.download_button("Auskunft herunterladen (JSON)", data=_export, file_name=f"auskunft-konto-{chosen}.json",
+                               mime="application/json", icon=":material/download:", key="adm_privacy_export",
+                               on_click="ignore")
+    if person.email.endswith(f"@{ERASED_DOMAIN}"):
+        erase_col.caption("Die Daten dieses Kontos wurden bereits gelöscht.")
+    elif person.user_id != actor.user_id:
+        with erase_col.popover("Personenbezogene Daten löschen …", icon=":material/person_remove:"):
+            st.write(f"{md(person.full_name)} wird überall durch „gelöschte Person #{chosen}“ ersetzt, das Konto wird "
+                     "deaktiviert. Das lässt sich nicht rückgängig machen.")
+            st.text_area("Grund (erscheint im Protokoll)", key="adm_privacy_reason", max_chars=1000,
+                         placeholder="z. B. Antrag nach Art. 17 DSGVO vom 3. März")
+            st.button("Ja, Daten endgültig löschen", type="primary", key="adm_privacy_erase", on_click=_erase,
+                      args=(chosen,))
+    field_error(privacy_errors, "reason")

@@ -7,7 +7,11 @@ import secrets
 
 import streamlit as st
 
-log = logging.getLogger("oaa.errors")
+from core.logs import get_logger, protect
+
+log = get_logger("oaa.errors")
+# Streamlit logs exceptions that escape a page or a button callback with their full text: redact those as well.
+protect(logging.getLogger("streamlit.error_util"))
 
 
 def new_incident_id() -> str:
@@ -16,7 +20,7 @@ def new_incident_id() -> str:
 
 
 def show_unexpected_error(exc: BaseException) -> str:
-    """Log ``exc`` with a new incident id and show a German apology; return the id."""
+    """Log ``exc`` with a new incident id (traceback without error texts) and show a German apology; return the id."""
     incident = new_incident_id()
     log.error("Vorfall %s: unerwarteter Fehler", incident, exc_info=exc)
     st.error(
