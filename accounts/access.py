@@ -26,17 +26,19 @@ def require_staff(actor: Actor) -> None:
 
 
 def scope_to_tenant(statement: S, actor: Actor, municipality_column: Any) -> S:
-    """Restrict a query to the actor's municipality; staff see all, anyone else sees nothing."""
+    """Restrict a query to the actor's municipality; staff see all, anyone else (or anyone inactive) sees nothing."""
     if actor.is_staff and actor.is_active:
         return statement
-    if actor.role == Role.KOMMUNE and actor.municipality_id is not None:
+    if actor.role == Role.KOMMUNE and actor.is_active and actor.municipality_id is not None:
         return statement.where(municipality_column == actor.municipality_id)
     return statement.where(municipality_column == -1)  # no tenant: no rows
 
 
 def may_see_tenant(actor: Actor, municipality_id: int | None) -> bool:
-    """Tell whether the actor may read a record of ``municipality_id``."""
-    if actor.is_staff and actor.is_active:
+    """Tell whether the actor may read a record of ``municipality_id`` (a pending or disabled account: none)."""
+    if not actor.is_active:
+        return False
+    if actor.is_staff:
         return True
     return actor.role == Role.KOMMUNE and municipality_id is not None and actor.municipality_id == municipality_id
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from accounts.access import require_role
+from accounts.access import require_current, require_role
 from accounts.actor import Actor
 from accounts.staff import create_staff_user
 from accounts.web_sessions import end_all_for_user
@@ -54,6 +54,7 @@ def create_staff_account(
 ) -> User:
     """Create an active KISA or administrator account on behalf of an administrator."""
     require_role(actor, Role.ADMIN)
+    require_current(session, actor, Role.ADMIN)
     return create_staff_user(session, email=email, full_name=full_name, password=password, role=role,
                              phone=phone, created_by=actor.email)
 
@@ -61,6 +62,7 @@ def create_staff_account(
 def set_disabled(session: Session, *, actor: Actor, user_id: int, disabled: bool) -> User:
     """Switch an account off (its sessions end at once) or back on."""
     require_role(actor, Role.ADMIN)
+    require_current(session, actor, Role.ADMIN)
     if user_id == actor.user_id:
         raise DomainError("Sie können Ihr eigenes Konto nicht deaktivieren.")
     user = session.get(User, user_id, with_for_update=True)

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from accounts.access import require_staff
+from accounts.access import require_current, require_staff
 from accounts.actor import Actor
 from audit.log import record
 from core.errors import FieldErrors, NotFound
-from models import Municipality, MunicipalityStatus, RegistrationDecision, User, UserStatus
+from models import Municipality, MunicipalityStatus, RegistrationDecision, Role, User, UserStatus
 from notifications.outbox import app_link, enqueue
 
 
@@ -73,6 +73,7 @@ def _pending_user(session: Session, user_id: int) -> tuple[User, Municipality]:
 def approve(session: Session, *, actor: Actor, user_id: int) -> User:
     """Activate the account and its municipality; record the decision."""
     require_staff(actor)
+    require_current(session, actor, Role.KISA, Role.ADMIN)
     user, municipality = _pending_user(session, user_id)
     user.status = UserStatus.ACTIVE
     user.version += 1
@@ -96,6 +97,7 @@ def approve(session: Session, *, actor: Actor, user_id: int) -> User:
 def reject(session: Session, *, actor: Actor, user_id: int, reason: str) -> User:
     """Refuse the registration with a reason the applicant will read; record the decision."""
     require_staff(actor)
+    require_current(session, actor, Role.KISA, Role.ADMIN)
     reason = reason.strip()
     if len(reason) < 10:
         raise FieldErrors({"reason": "Bitte begründen Sie die Ablehnung (mindestens 10 Zeichen)."})

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from accounts.access import require_role, scope_to_tenant
+from accounts.access import require_current, require_role, scope_to_tenant
 from accounts.actor import Actor
 from accounts.hashing import digest
 from accounts.passwords import hash_password, password_problem
@@ -60,6 +60,7 @@ def create_invited_colleague(
 ) -> tuple[User, str]:
     """Add a colleague account (status invited) to the actor's municipality; return it with the link's secret."""
     require_role(actor, Role.KOMMUNE)
+    require_current(session, actor, Role.KOMMUNE)
     if not actor.can_manage_team or actor.municipality_id is None:
         raise PermissionDenied("Nur die Person, die Ihre Kommune registriert hat, kann Kolleg:innen hinzufügen.")
     errors: dict[str, str] = {}

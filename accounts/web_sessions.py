@@ -21,6 +21,7 @@ from accounts.hashing import digest
 from audit.log import record
 from core.clock import utcnow
 from core.config import get_settings
+from core.errors import PermissionDenied
 from models import User, WebSession
 
 COOKIE_NAME = "oaa_session"
@@ -37,11 +38,13 @@ class StartedSession:
 
 
 def start(session: Session, *, actor: Actor, authenticated_at: datetime | None = None) -> StartedSession:
-    """Open a login session for ``actor``.
+    """Open a login session for ``actor``; refused if the account was disabled (or is gone) meanwhile.
 
     ``authenticated_at`` is when the person last proved who they are: now for a password login (the default);
     for single sign-on the identity provider's ``auth_time``, which may lie further back.
     """
+    if reload_actor(session, user_id=actor.user_id) is None:
+        raise PermissionDenied("Ihr Konto ist nicht (mehr) berechtigt. Bitte melden Sie sich erneut an.")
     settings = get_settings()
     now = utcnow()
     code = secrets.token_urlsafe(32)

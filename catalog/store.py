@@ -9,14 +9,14 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
-from accounts.access import require_staff
+from accounts.access import require_current, require_staff
 from accounts.actor import Actor
 from audit.log import record
 from catalog.loader import CatalogError, Problem, problems_of, validate_entries
 from catalog.schema import Product, ProductStatus
 from core.clock import utcnow
 from core.errors import DomainError, NotFound
-from models import CatalogProduct, OrderedProduct
+from models import CatalogProduct, OrderedProduct, Role
 
 
 def to_row(product: Product, *, updated_by: str, version: int = 1) -> CatalogProduct:
@@ -114,6 +114,7 @@ def import_catalog(
     """
     if actor is not None:
         require_staff(actor)
+        require_current(session, actor, Role.KISA, Role.ADMIN)
         actor_label = actor.email
     report = ImportReport()
     if products is None:
@@ -182,6 +183,7 @@ def save_product(session: Session, *, actor: Actor, data: dict[str, Any], expect
     the product meanwhile (optimistic locking).
     """
     require_staff(actor)
+    require_current(session, actor, Role.KISA, Role.ADMIN)
     try:
         product = Product.model_validate(data)
     except ValidationError as exc:

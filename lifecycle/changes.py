@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from accounts.access import require_current, require_role, require_staff
+from accounts.access import may_see_tenant, require_current, require_role, require_staff
 from accounts.actor import Actor
 from core.errors import FieldErrors, NotFound
 from lifecycle.machine import transition
@@ -24,9 +24,9 @@ def _reason(raw: str, what: str) -> str:
     return reason
 
 
-def _locked(session: Session, ordered_product_id: int) -> OrderedProduct:
+def _locked(session: Session, actor: Actor, ordered_product_id: int) -> OrderedProduct:
     ordered = session.get(OrderedProduct, ordered_product_id, with_for_update=True, populate_existing=True)
-    if ordered is None:
+    if ordered is None or not may_see_tenant(actor, ordered.municipality_id):  # another municipality's: not found
         raise NotFound("Dieses bestellte Produkt wurde nicht gefunden.")
     return ordered
 
@@ -36,7 +36,7 @@ def request_change(session: Session, *, actor: Actor, ordered_product_id: int, r
     require_role(actor, Role.KOMMUNE)
     require_current(session, actor, Role.KOMMUNE)
     reason = _reason(reason, "den Grund der Änderung (z. B. geänderte Satzung)")
-    ordered = _locked(session, ordered_product_id)
+    ordered = _locked(session, actor, ordered_product_id)
     transition(session, actor=actor, ordered=ordered, target=OrderedProductState.CHANGE_REQUESTED,
                details=f"Änderung beantragt: {reason}")
     from releases.review import settle_by_change  # local import: keeps this edit inside request_change (merges)
@@ -53,7 +53,7 @@ def terminate(session: Session, *, actor: Actor, ordered_product_id: int, reason
     require_staff(actor)
     require_current(session, actor, Role.KISA, Role.ADMIN)
     reason = _reason(reason, "den Grund für das Vertragsende")
-    ordered = _locked(session, ordered_product_id)
+    ordered = _locked(session, actor, ordered_product_id)
     transition(session, actor=actor, ordered=ordered, target=OrderedProductState.TERMINATED,
                details=f"Vertrag beendet: {reason}")
     tell_municipality(session, ordered, "lifecycle.terminated", {**case_facts(session, ordered), "reason": reason})

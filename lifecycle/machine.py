@@ -14,7 +14,7 @@ from accounts.access import may_see_tenant
 from accounts.actor import Actor
 from audit.log import record
 from core.clock import utcnow
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotFound, PermissionDenied
 from models import STATE_NAMES, OrderedProduct, OrderedProductState, Role, StateChange
 
 S = OrderedProductState
@@ -73,9 +73,15 @@ def transition(
 ) -> Transition:
     """Move ``ordered`` to ``target`` if the lifecycle allows it for the actor's role (and tenant).
 
+    Another municipality's product raises :class:`NotFound` before anything else, so neither its state nor the kind
+    of refusal reveals it.
+
     Writes the state change (history for lead times and the journey view) and the audit event in the caller's
     transaction; the caller locks ``ordered`` first.
     """
+    if actor.is_active and not may_see_tenant(actor, ordered.municipality_id):
+        # Another municipality's product does not exist for the actor: neither its state nor the refusal tells.
+        raise NotFound("Dieses bestellte Produkt wurde nicht gefunden.")
     step = allowed(ordered.state, target)
     if step is None:
         raise DomainError(

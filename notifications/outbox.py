@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 
 from sqlmodel import Session, col, func, select
 
-from accounts.access import require_staff
+from accounts.access import require_current, require_staff
 from accounts.actor import Actor
 from audit.log import record
 from core.clock import utcnow
 from core.config import get_settings
 from core.errors import DomainError, NotFound
-from models import MailStatus, OutboxMail
+from models import MailStatus, OutboxMail, Role
 from notifications.render import render_mail
 
 STATUS_NAMES = {
@@ -175,6 +175,7 @@ def can_retry(mail: OutboxMail, *, now: datetime | None = None) -> bool:
 def retry_mail(session: Session, *, actor: Actor, mail_id: int) -> OutboxMail:
     """Queue a failed or unclear mail again (KISA decided it was not delivered); it keeps its Message-ID."""
     get_mail(session, actor=actor, mail_id=mail_id)
+    require_current(session, actor, Role.KISA, Role.ADMIN)
     mail = session.get(OutboxMail, mail_id, with_for_update=True, populate_existing=True)  # a sender may finish it now
     assert mail is not None
     if not can_retry(mail):

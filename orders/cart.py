@@ -129,6 +129,7 @@ def add_to_cart(session: Session, *, actor: Actor, product_id: str) -> None:
 
 def remove_from_cart(session: Session, *, actor: Actor, product_id: str) -> None:
     """Take a product out of the cart (nothing happens if it is not there)."""
+    require_current(session, actor, Role.KOMMUNE)
     cart = _own_cart(session, actor, lock=True)
     item = session.exec(select(CartItem).where(CartItem.cart_id == cart.id, CartItem.product_id == product_id)).first()
     if item is not None:

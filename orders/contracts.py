@@ -6,11 +6,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from accounts.access import require_staff
+from accounts.access import require_current, require_staff
 from accounts.actor import Actor
 from audit.log import record
 from core.errors import FieldErrors
-from models import ModelContract
+from models import ModelContract, Role
 
 
 def current_contract(session: Session, day: date) -> ModelContract | None:
@@ -25,6 +25,7 @@ def current_contract(session: Session, day: date) -> ModelContract | None:
 def publish_contract(session: Session, *, actor: Actor, version: str, title: str, body: str, valid_from: date) -> ModelContract:
     """Publish a new version; published versions are never edited (orders refer to them)."""
     require_staff(actor)
+    require_current(session, actor, Role.KISA, Role.ADMIN)
     errors = {}
     if not version.strip():
         errors["version"] = "Bitte geben Sie eine Versionsbezeichnung an, z. B. 2026-1."

@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from accounts.access import require_staff
+from accounts.access import require_current, require_staff
 from accounts.actor import Actor
 from audit.log import record
 from core.errors import FieldErrors
-from models import FundingProgramme
+from models import FundingProgramme, Role
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ def add_programme(
 ) -> FundingProgramme:
     """Record a funding programme (KISA); refused with German messages at the fields when invalid."""
     require_staff(actor)
+    require_current(session, actor, Role.KISA, Role.ADMIN)
     errors: dict[str, str] = {}
     if len(name.strip()) < 5:
         errors["name"] = "Bitte geben Sie den Namen des Förderprogramms an."

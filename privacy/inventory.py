@@ -116,7 +116,7 @@ INVENTORY: dict[str, Table] = {
         "gelöscht OAA_RETENTION_SESSION_DAYS Tage nach dem Ende der Sitzung",
         {
             "id": N, "token_hash": SECRET, "user_id": R, "created_at": N, "last_seen_at": N, "expires_at": N,
-            "revoked_at": N, "bind_code_hash": SECRET, "bind_code_expires_at": N,
+            "revoked_at": N, "bind_code_hash": SECRET, "bind_code_expires_at": N, "authenticated_at": N,
         },
     ),
     "auditevent": Table(

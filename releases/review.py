@@ -10,7 +10,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from accounts.access import require_current, require_role, require_staff
+from accounts.access import may_see_tenant, require_current, require_role, require_staff
 from accounts.actor import Actor
 from audit.log import record
 from catalog.schema import Product, Release
@@ -175,7 +175,16 @@ def confirm_reviewed(session: Session, *, actor: Actor, notice_id: int, note: st
 
 
 def settle_by_change(session: Session, *, actor: Actor, ordered_product_id: int, reason: str) -> int:
-    """Mark the open review flags of an ordered product as settled by a change request; return how many."""
+    """Mark the open review flags of an ordered product as settled by a change request; return how many.
+
+    Only the municipality's own users (as :func:`lifecycle.changes.request_change` does it); another municipality's
+    product does not exist for them.
+    """
+    require_role(actor, Role.KOMMUNE)
+    require_current(session, actor, Role.KOMMUNE)
+    ordered = session.get(OrderedProduct, ordered_product_id)
+    if ordered is None or not may_see_tenant(actor, ordered.municipality_id):
+        raise NotFound("Dieses bestellte Produkt wurde nicht gefunden.")
     notices = session.exec(
         select(ReleaseNotice).where(ReleaseNotice.ordered_product_id == ordered_product_id,
                                     col(ReleaseNotice.review_required).is_(True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import DomainError, FieldErrors, PermissionDenied
+from core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
 from lifecycle.changes import request_change, terminate
 from models import OrderedProductState
 from questionnaire.drafts import read_questionnaire
@@ -42,7 +42,7 @@ def test_a_change_request_needs_a_reason_and_a_live_product_and_the_own_municipa
         request_change(session, actor=world.coordinator, ordered_product_id=live.id, reason="  \n ")
     assert "Grund" in problem.value.errors["reason"]
     session.rollback()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound, match="nicht gefunden"):  # another municipality's product does not exist for it
         request_change(session, actor=world.other, ordered_product_id=live.id, reason="fremd")
     session.rollback()
     with pytest.raises(PermissionDenied):

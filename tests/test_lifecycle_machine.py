@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import col, select
 
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotFound, PermissionDenied
 from lifecycle.machine import EDITABLE, TRANSITIONS, allowed, transition
 from models import AuditEvent, OrderedProduct, OrderedProductState, Role, UserStatus
 from tests.builders import actor_of, make_municipality, make_user
@@ -110,11 +110,13 @@ def test_an_inactive_account_may_not_move_anything(session, people):
         transition(session, actor=disabled, ordered=ordered, target=OrderedProductState.QUERY)
 
 
-def test_a_municipal_user_may_not_move_another_municipalitys_product(session, people):
+def test_a_municipal_user_may_not_move_another_municipalitys_product_nor_learn_its_state(session, people):
     stranger = actor_of(make_user(session))  # a user of another municipality
     ordered = fresh(session, people["town"], OrderedProductState.ORDERED)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound, match="nicht gefunden"):
         transition(session, actor=stranger, ordered=ordered, target=OrderedProductState.QUESTIONNAIRE)
+    with pytest.raises(NotFound, match="nicht gefunden"):  # not "im Stand „bestellt“ nicht möglich"
+        transition(session, actor=stranger, ordered=ordered, target=OrderedProductState.LIVE)
     assert ordered.state == OrderedProductState.ORDERED and audit_actions(session, ordered) == []
 
 
