@@ -7,6 +7,8 @@ import secrets
 
 import streamlit as st
 
+from core.errors import DatabaseBusy
+
 log = logging.getLogger("oaa.errors")
 
 
@@ -16,8 +18,15 @@ def new_incident_id() -> str:
 
 
 def show_unexpected_error(exc: BaseException) -> str:
-    """Log ``exc`` with a new incident id and show a German apology; return the id."""
+    """Log ``exc`` with a new incident id and show a German apology; return the id.
+
+    A database that stayed locked too long is no fault of the app: its own message asks to try again.
+    """
     incident = new_incident_id()
+    if isinstance(exc, DatabaseBusy):
+        log.warning("Vorfall %s: Datenbank blieb gesperrt (%s)", incident, exc.__cause__)
+        st.warning(str(exc), icon=":material/hourglass_top:")
+        return incident
     log.error("Vorfall %s: unerwarteter Fehler", incident, exc_info=exc)
     st.error(
         "Es ist ein unerwarteter Fehler aufgetreten. Ihre Eingaben wurden nicht verändert. "
