@@ -80,7 +80,8 @@ def record_result(
     """Record (or update) the result of one checklist item in the current round; only while testing.
 
     ``base_version`` is the version of the result the person saw (0: none yet); if someone else changed it
-    meanwhile, :class:`StaleResult` refuses. The tester must be named in the questionnaire; a failure needs a note.
+    meanwhile to something else, :class:`StaleResult` refuses. The tester must be named in the questionnaire; a
+    failure needs a note.
     """
     require_role(actor, Role.KOMMUNE)
     require_current(session, actor, Role.KOMMUNE)
@@ -115,10 +116,10 @@ def record_result(
     row = session.exec(select(TestResult).where(
         TestResult.ordered_product_id == ordered_product_id, TestResult.round == round_number, TestResult.item == item,
     ).with_for_update().execution_options(populate_existing=True)).first()
+    if row is not None and (row.outcome, row.tester_name, row.note) == (chosen, tester_name, text):
+        return row  # saved twice, or the same result a colleague saved meanwhile: nothing to overwrite
     if row is not None and row.version != base_version:
         raise StaleResult(row)
-    if row is not None and (row.outcome, row.tester_name, row.note) == (chosen, tester_name, text):
-        return row  # saved twice: nothing changes
     now = utcnow()
     if row is None:
         row = TestResult(ordered_product_id=ordered_product_id, round=round_number, item=item, outcome=chosen,

@@ -130,10 +130,13 @@ class PendingInvitation:
     municipality_name: str
 
 
-def _invited_user(session: Session, token: str) -> User:
+def _invited_user(session: Session, token: str, *, lock: bool = False) -> User:
     if not token or len(token) > 128:
         raise NotFound("Dieser Einladungslink ist ungültig oder abgelaufen.")
-    user = session.exec(select(User).where(User.invitation_token_hash == digest(token))).first()
+    query = select(User).where(User.invitation_token_hash == digest(token))
+    if lock:  # the link opened in two tabs: the second waits and then finds it used
+        query = query.with_for_update().execution_options(populate_existing=True)
+    user = session.exec(query).first()
     if (
         user is None
         or user.status != UserStatus.INVITED
@@ -153,7 +156,7 @@ def peek_invitation(session: Session, *, token: str) -> PendingInvitation:
 
 def accept_invitation(session: Session, *, token: str, password: str, password_repeat: str) -> User:
     """Set the colleague's password and activate the account (no KISA approval needed)."""
-    user = _invited_user(session, token)
+    user = _invited_user(session, token, lock=True)
     problem = password_problem(password, email=user.email, full_name=user.full_name)
     if problem:
         raise FieldErrors({"password": problem})

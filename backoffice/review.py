@@ -21,6 +21,7 @@ from models import (
     Municipality,
     OrderedProduct,
     OrderedProductState,
+    Questionnaire,
     QuestionnaireSubmission,
     ReviewComment,
     Role,
@@ -30,6 +31,7 @@ from questionnaire.checks import clean_free_text
 from questionnaire.definition import Step
 from questionnaire.store import get_questionnaire, load_answers, product_and_steps
 from questionnaire.submission import questionnaire_link
+from web.text import fmt_datetime
 
 MAX_COMMENT = 2000
 GENERAL = ""  # question key of the query's message as a whole
@@ -114,6 +116,8 @@ def add_comment(session: Session, *, actor: Actor, questionnaire_id: int, questi
     """Note a remark on one answer of the submission under review (sent with the next query)."""
     require_staff(actor)
     require_current(session, actor, Role.KISA, Role.ADMIN)
+    questionnaire = get_questionnaire(session, actor=actor, questionnaire_id=questionnaire_id)
+    _locked(session, questionnaire.ordered_product_id)  # a query or take-over at this moment: one waits for the other
     view = read_review(session, actor=actor, questionnaire_id=questionnaire_id)
     if view.state != OrderedProductState.SUBMITTED:
         raise DomainError("Anmerkungen sind nur bei einer eingereichten Konfiguration möglich, die noch geprüft wird.")
@@ -137,6 +141,10 @@ def delete_comment(session: Session, *, actor: Actor, comment_id: int) -> None:
     require_staff(actor)
     require_current(session, actor, Role.KISA, Role.ADMIN)
     comment = session.get(ReviewComment, comment_id)
+    questionnaire = session.get(Questionnaire, comment.questionnaire_id) if comment else None
+    if questionnaire is not None:  # a query sending the remark at this moment: wait for it, then read it again
+        _locked(session, questionnaire.ordered_product_id)
+        comment = session.get(ReviewComment, comment_id, populate_existing=True)
     if comment is None:
         raise NotFound("Diese Anmerkung wurde nicht gefunden.")
     if comment.sent_at is not None:
@@ -152,13 +160,27 @@ def _locked(session: Session, ordered_product_id: int) -> OrderedProduct:
     return ordered
 
 
-def ask_back(session: Session, *, actor: Actor, questionnaire_id: int, message: str) -> int:
-    """Send the configuration back with the remarks and a message; the municipality can edit it again."""
+def _still_the_one_seen(view: ReviewView, submission_number: int | None) -> None:
+    """Refuse when the configuration was asked back and submitted again since the page showed ``submission_number``."""
+    if submission_number is not None and submission_number != view.submission_number:
+        raise DomainError(
+            f"Inzwischen liegt Fassung {view.submission_number} vor (eingereicht am {fmt_datetime(view.submitted_at)} "
+            f"von {view.submitted_by}). Bitte prüfen Sie zuerst diese Fassung."
+        )
+
+
+def ask_back(session: Session, *, actor: Actor, questionnaire_id: int, message: str,
+             submission_number: int | None = None) -> int:
+    """Send the configuration back with the remarks and a message; the municipality can edit it again.
+
+    ``submission_number`` is the submission the page showed (None: whatever is current).
+    """
     require_staff(actor)
     require_current(session, actor, Role.KISA, Role.ADMIN)
     questionnaire = get_questionnaire(session, actor=actor, questionnaire_id=questionnaire_id)
     ordered = _locked(session, questionnaire.ordered_product_id)
     view = read_review(session, actor=actor, questionnaire_id=questionnaire_id)
+    _still_the_one_seen(view, submission_number)
     message = clean_free_text(message, multiline=True)
     if len(message) > MAX_COMMENT:
         raise FieldErrors({"message": f"Bitte kürzen Sie auf höchstens {MAX_COMMENT} Zeichen (jetzt {len(message)})."})
@@ -190,13 +212,17 @@ def ask_back(session: Session, *, actor: Actor, questionnaire_id: int, message: 
     return len(unsent)
 
 
-def take_over(session: Session, *, actor: Actor, questionnaire_id: int) -> None:
-    """Accept the configuration: the set-up starts with its checklist, and the municipality is told."""
+def take_over(session: Session, *, actor: Actor, questionnaire_id: int, submission_number: int | None = None) -> None:
+    """Accept the configuration: the set-up starts with its checklist, and the municipality is told.
+
+    ``submission_number`` is the submission the page showed (None: whatever is current).
+    """
     require_staff(actor)
     require_current(session, actor, Role.KISA, Role.ADMIN)
     questionnaire = get_questionnaire(session, actor=actor, questionnaire_id=questionnaire_id)
     ordered = _locked(session, questionnaire.ordered_product_id)
     view = read_review(session, actor=actor, questionnaire_id=questionnaire_id)
+    _still_the_one_seen(view, submission_number)
     transition(session, actor=actor, ordered=ordered, target=OrderedProductState.SETUP,
                details=f"Konfiguration (Fassung {view.submission_number}) übernommen, Einrichtung beginnt.")
     create_tasks(session, ordered=ordered, answers=view.answers)

@@ -188,7 +188,8 @@ def save_product(session: Session, *, actor: Actor, data: dict[str, Any], expect
         product = Product.model_validate(data)
     except ValidationError as exc:
         raise CatalogError(problems_of(exc, "Formular")) from exc
-    row = session.get(CatalogProduct, product.id, with_for_update=True)
+    # populate_existing: a row this session read before the lock must show the version stored now.
+    row = session.get(CatalogProduct, product.id, with_for_update=True, populate_existing=True)
     if expected_version is None:
         if row is not None:
             raise CatalogError([Problem("Formular", "id", f"„{product.id}“ ist schon vergeben")])

@@ -10,9 +10,15 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from core.config import get_settings
+from core.errors import DatabaseBusy
+
+# PostgreSQL: lock_not_available (lock_timeout), deadlock_detected, serialization_failure — all worth a retry.
+BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) -> Engine:
@@ -81,13 +87,39 @@ def reset_engine_cache() -> None:
     _engine_for.cache_clear()
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Tell whether ``exc`` means another transaction held the lock too long (a retry may work), not a bug.
+
+    SQLite: "database is locked" once the busy timeout is over. PostgreSQL: a lock timeout, a deadlock or a
+    serialisation failure; the database rolled the transaction back.
+    """
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED):
+        return True
+    return "database is locked" in str(orig)
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """Open one session for one use case: commit on success, roll back on any error."""
+    """Open one session for one use case: commit on success, roll back on any error.
+
+    A transaction that waited too long for another one's lock raises :class:`DatabaseBusy` (a German
+    :class:`DomainError`), so the pages show it like any refusal instead of failing.
+    """
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if is_busy(exc):
+                raise DatabaseBusy() from exc
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -27,3 +27,14 @@ class FieldErrors(DomainError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("Bitte prüfen Sie die markierten Angaben.")
+
+
+class DatabaseBusy(DomainError):
+    """The database stayed locked by another change longer than we wait (SQLite busy timeout, PostgreSQL lock
+    timeout or deadlock); the whole transaction was rolled back, nothing was saved."""
+
+    def __init__(self, message: str = (
+        "Die Datenbank ist gerade mit einer anderen Änderung beschäftigt. Es wurde nichts gespeichert. "
+        "Bitte versuchen Sie es in einem Moment erneut."
+    )) -> None:
+        super().__init__(message)

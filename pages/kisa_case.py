@@ -113,7 +113,8 @@ def _ask_back(widget: str) -> None:
     assert qid is not None
     try:
         with session_scope() as session:
-            sent = ask_back(session, actor=actor, questionnaire_id=qid, message=state.get(widget) or "")
+            sent = ask_back(session, actor=actor, questionnaire_id=qid, message=state.get(widget) or "",
+                            submission_number=review.submission_number if review else None)
     except FieldErrors as exc:
         errors["message"] = exc.errors.get("message", str(exc))
     except DomainError as exc:
@@ -129,7 +130,8 @@ def _take_over() -> None:
     assert qid is not None
     try:
         with session_scope() as session:
-            take_over(session, actor=actor, questionnaire_id=qid)
+            take_over(session, actor=actor, questionnaire_id=qid,
+                      submission_number=review.submission_number if review else None)
     except DomainError as exc:
         _failed(exc)
     else:

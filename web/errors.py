@@ -7,6 +7,7 @@ import secrets
 
 import streamlit as st
 
+from core.errors import DatabaseBusy
 from core.logs import get_logger, protect
 
 log = get_logger("oaa.errors")
@@ -20,8 +21,15 @@ def new_incident_id() -> str:
 
 
 def show_unexpected_error(exc: BaseException) -> str:
-    """Log ``exc`` with a new incident id (traceback without error texts) and show a German apology; return the id."""
+    """Log ``exc`` with a new incident id (traceback without error texts) and show a German apology; return the id.
+
+    A database that stayed locked too long is no fault of the app: its own message asks to try again.
+    """
     incident = new_incident_id()
+    if isinstance(exc, DatabaseBusy):
+        log.warning("Vorfall %s: Datenbank blieb gesperrt (%s)", incident, type(exc.__cause__).__name__)
+        st.warning(str(exc), icon=":material/hourglass_top:")
+        return incident
     log.error("Vorfall %s: unerwarteter Fehler", incident, exc_info=exc)
     st.error(
         "Es ist ein unerwarteter Fehler aufgetreten. Ihre Eingaben wurden nicht verändert. "
