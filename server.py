@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import streamlit as st
@@ -19,9 +20,15 @@ from streamlit.runtime.pages_manager import PagesManager
 from accounts import web_sessions
 from core.config import get_settings
 from core.db import session_scope
+from web.downloads import german_download_errors
+from web.errors import handle_script_error
 from web.headers import SecurityHeaders
 
 HERE = Path(__file__).resolve().parent
+
+# The incident lines of web.errors ("Vorfall ABCD1234: …", logger oaa.errors) with date and time, so the operator
+# finds the one a user quotes; Streamlit's own loggers keep their format.
+logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _same_origin(request: Request) -> bool:
@@ -76,8 +83,12 @@ async def drop_session(request: Request) -> Response:
 # legacy pages/-directory app and answer a deep link such as /anmelden with "Page not found".
 PagesManager.uses_pages_directory = False
 
+german_download_errors()  # a failed download says so in German, with the incident number
+
+# Exceptions app.py cannot catch (button callbacks run before it) get the German message, not Streamlit's.
 app = st.App(
     str(HERE / "app.py"),
+    on_script_error=handle_script_error,
     routes=[
         Route("/_oaa/session", bind_session, methods=["POST"]),
         Route("/_oaa/logout", drop_session, methods=["POST"]),

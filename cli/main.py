@@ -5,17 +5,34 @@ from __future__ import annotations
 import getpass
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
+from typer.core import TyperGroup
 
+from core.db import database_problem, is_database_unavailable
 from core.errors import FieldErrors
 from models import Role
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-app = typer.Typer(help="OAA-Shop: Befehle für den Betrieb.", no_args_is_help=True, add_completion=False)
+class _Commands(TyperGroup):
+    """All `oaa` commands: a database that cannot be reached is one German line (exit 1), not a long traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer.core.Context (typer bundles its own click)
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            typer.echo(f"Die Datenbank ist nicht erreichbar ({database_problem(exc)}). Der Befehl wurde abgebrochen; "
+                       "bitte versuchen Sie es erneut, wenn die Datenbank wieder läuft.", err=True)
+            raise typer.Exit(1) from exc
+
+
+app = typer.Typer(help="OAA-Shop: Befehle für den Betrieb.", no_args_is_help=True, add_completion=False,
+                  cls=_Commands)
 db_app = typer.Typer(help="Datenbank", no_args_is_help=True)
 user_app = typer.Typer(help="Benutzerkonten", no_args_is_help=True)
 demo_app = typer.Typer(help="Demodaten (Beispieldaten)", no_args_is_help=True)
@@ -252,6 +269,7 @@ def config_export(
     from pathlib import Path
 
     from core.db import session_scope
+    from core.files import reason, write_files
     from questionnaire.export import export_files, find_questionnaires, operator_actor, schema_text
 
     if schema:
@@ -262,18 +280,28 @@ def config_export(
         raise typer.Exit(2)
     formats = ("json", "pdf") if fmt == ExportFormat.BOTH else (fmt.value,)
     target = Path(out)
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        typer.echo(f"Der Zielordner {target} lässt sich nicht anlegen: {reason(exc)}.", err=True)
+        raise typer.Exit(1) from exc
     actor = operator_actor()
-    with session_scope() as session:
-        ids = find_questionnaires(session, actor=actor, municipality_ags=municipality or None, product_id=product or None)
-        if not ids:
-            filters = ", ".join(f for f in (f"Kommune {municipality}" if municipality else "",
-                                            f"Produkt {product}" if product else "") if f)
-            typer.echo(f"Keine Konfiguration gefunden{f' ({filters})' if filters else ''}.", err=True)
-            raise typer.Exit(1)
-        files = export_files(session, actor=actor, questionnaire_ids=ids, formats=formats, with_ags=True)
-    for name, content in files.items():
-        (target / name).write_bytes(content)
+    try:
+        with session_scope() as session:
+            ids = find_questionnaires(session, actor=actor, municipality_ags=municipality or None,
+                                      product_id=product or None)
+            if not ids:
+                filters = ", ".join(f for f in (f"Kommune {municipality}" if municipality else "",
+                                                f"Produkt {product}" if product else "") if f)
+                typer.echo(f"Keine Konfiguration gefunden{f' ({filters})' if filters else ''}.", err=True)
+                raise typer.Exit(1)
+            files = export_files(session, actor=actor, questionnaire_ids=ids, formats=formats, with_ags=True)
+            # Written inside the transaction: if the disk is full, the export is not recorded as done either.
+            write_files(target, files)
+    except OSError as exc:
+        typer.echo(f"Export abgebrochen: {reason(exc)} ({target.resolve()}). Es wurde keine Datei geschrieben oder "
+                   "verändert; bitte schaffen Sie Platz und exportieren Sie erneut.", err=True)
+        raise typer.Exit(1) from exc
     noun = "Konfiguration" if len(ids) == 1 else "Konfigurationen"
     count = f"{len(files)} Datei" if len(files) == 1 else f"{len(files)} Dateien"
     typer.echo(f"{len(ids)} {noun} exportiert nach {target.resolve()} ({count}).")

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default="")
     sqlite_path: Path = PROJECT_ROOT / "var" / "oaa-shop.sqlite3"
     sqlite_busy_timeout_ms: int = 15_000
+    # PostgreSQL: give up connecting after this many seconds (a server that does not answer must not hang pages).
+    database_connect_timeout_seconds: int = Field(default=10, ge=1)
 
     # Demo mode: demo personas and sample data (the default for `make run`).
     demo: bool = False

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
@@ -20,9 +21,17 @@ from core.errors import DatabaseBusy
 BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 SQLITE_BUSY, SQLITE_LOCKED = 5, 6
 
+# A connection whose PostgreSQL server vanished (host down, network cut) is found by TCP keepalives within about
+# a minute instead of the system's two hours; the query then fails and the page shows its German message.
+POSTGRES_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 
-def make_engine(url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) -> Engine:
+
+def make_engine(url: str, *, busy_timeout_ms: int = 15_000, connect_timeout_s: int = 10, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets the settings that make concurrent writers safe.
+
+    PostgreSQL connections are checked before use (``pool_pre_ping``: after a database restart the pool reconnects
+    instead of failing once per stale connection), give up connecting after ``connect_timeout_s`` and use TCP
+    keepalives; parameters given in the URL's query win.
 
     Errors never quote the statement's parameters (``hide_parameters``): they may hold e-mail addresses or names.
     """
@@ -36,7 +45,13 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) 
         )
         _make_sqlite_safe(engine, busy_timeout_ms)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    parsed = make_url(url)
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        wanted = {"connect_timeout": connect_timeout_s, **POSTGRES_KEEPALIVES}
+        connect_args = {key: value for key, value in wanted.items() if key not in parsed.query}
+    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args,
+                         hide_parameters=True)
 
 
 def _unicode_lower(value: Any) -> Any:
@@ -72,14 +87,15 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 
 @lru_cache(maxsize=4)
-def _engine_for(url: str, busy_timeout_ms: int) -> Engine:
-    return make_engine(url, busy_timeout_ms=busy_timeout_ms)
+def _engine_for(url: str, busy_timeout_ms: int, connect_timeout_s: int) -> Engine:
+    return make_engine(url, busy_timeout_ms=busy_timeout_ms, connect_timeout_s=connect_timeout_s)
 
 
 def get_engine() -> Engine:
     """Return the process-wide engine for the configured database."""
     settings = get_settings()
-    return _engine_for(settings.effective_database_url(), settings.sqlite_busy_timeout_ms)
+    return _engine_for(settings.effective_database_url(), settings.sqlite_busy_timeout_ms,
+                       settings.database_connect_timeout_seconds)
 
 
 def reset_engine_cache() -> None:
@@ -102,6 +118,35 @@ def is_busy(exc: BaseException) -> bool:
     if isinstance(code, int) and code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED):
         return True
     return "database is locked" in str(orig)
+
+
+# Operational errors cover a refused or lost connection, a locked SQLite file and a full disk; InterfaceError a
+# connection the driver found closed; TimeoutError a pool with no free connection.
+DATABASE_TROUBLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """Yield ``exc`` and what caused it (``__cause__``, else ``__context__``), each once."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Tell whether ``exc`` (or what caused it) means the database cannot be reached or used right now."""
+    return any(isinstance(e, DATABASE_TROUBLE) or (isinstance(e, sa_exc.DBAPIError) and e.connection_invalidated)
+               for e in _chain(exc))
+
+
+def database_problem(exc: BaseException) -> str:
+    """Return the driver's first line about ``exc`` (e.g. "connection refused"), without the SQL statement."""
+    found = next((e for e in _chain(exc) if isinstance(e, sa_exc.DBAPIError)), exc)
+    orig = getattr(found, "orig", None)
+    text = str(orig if orig is not None else found).strip()
+    return text.splitlines()[0] if text else found.__class__.__name__
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from core.errors import DomainError, FieldErrors
 from lifecycle.changes import request_change
 from models import OUTCOME_NAMES, OrderedProductState, Role, TestOutcome
 from web.backoffice import show_feedback
+from web.downloads import deferred
 from web.forms import field_error
 from web.guard import require_actor
 from web.navigation import view_button
@@ -192,7 +193,8 @@ def _pdf_download(acceptance: AcceptanceInfo, *, key: str, label: str = "Abnahme
         with session_scope() as session:
             return acceptance_pdf(session, actor=actor, ordered_product_id=nr, round_number=round_number)
 
-    st.download_button(label, data=pdf, file_name=f"Abnahmeprotokoll_{view.ags}_{nr}_Runde{round_number}.pdf",
+    st.download_button(label, data=deferred(pdf, what="Abnahmeprotokoll (PDF)"),
+                       file_name=f"Abnahmeprotokoll_{view.ags}_{nr}_Runde{round_number}.pdf",
                        mime="application/pdf", icon=":material/picture_as_pdf:", key=key, on_click="ignore")
 
 

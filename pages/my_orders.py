@@ -11,6 +11,7 @@ from documents.contract import render_contract
 from models import Role
 from orders.contract_document import contract_data
 from orders.history import cancel_line, list_orders
+from web.downloads import deferred
 from web.guard import require_actor
 from web.text import fmt_datetime, md
 
@@ -49,7 +50,7 @@ def _pdf(order_id: int):
         with session_scope() as session:
             return render_contract(contract_data(session, actor=actor, order_id=order_id))
 
-    return render
+    return deferred(render, what="Vertrag (PDF)")
 
 
 for position, view in enumerate(orders):

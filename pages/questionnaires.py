@@ -9,6 +9,7 @@ from models import STATE_NAMES, OrderedProductState, Role
 from questionnaire.drafts import QuestionnaireRow, list_questionnaires
 from questionnaire.export import export_zip
 from questionnaire.team import my_assignments
+from web.downloads import deferred
 from web.guard import require_actor
 from web.text import count, fmt_datetime, md
 
@@ -70,7 +71,8 @@ if begun:
             return export_zip(session, actor=actor, questionnaire_ids=begun)
 
     st.download_button(f"{count(len(begun), 'Konfiguration', 'Konfigurationen')} herunterladen (ZIP mit PDF und JSON)",
-                       data=_bundle, file_name="Konfigurationen.zip", mime="application/zip",
+                       data=deferred(_bundle, what="Konfigurationen (ZIP)"), file_name="Konfigurationen.zip",
+                       mime="application/zip",
                        icon=":material/folder_zip:", key="qs_zip", on_click="ignore",
                        help="Je Produkt die zuletzt eingereichte Fassung" + (
                            ", sonst der aktuelle Entwurf (als Entwurf gekennzeichnet)." if actor.role == Role.KOMMUNE

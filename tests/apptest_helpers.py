@@ -19,10 +19,12 @@ from sqlmodel import Session, func, select
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Node
+from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
 from accounts import web_sessions
 from accounts.actor import Actor
 from models import User
+from web.errors import handle_script_error
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -41,6 +43,8 @@ def app_like_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
        name. Keep the flag off after AppTest's reset.
     2. AppTest has no browser request: its ``st.context.cookies`` yields MagicMocks, not strings,
        which web.auth._cookie_token passes on (it only catches exceptions). Model "no cookie sent".
+    3. server.py hands ``web.errors.handle_script_error`` to ``st.App(on_script_error=...)``: an exception in a
+       button callback shows the German message. AppTest's script runner has no such parameter; set it.
     """
     original_init = PagesManager.__init__
 
@@ -48,7 +52,14 @@ def app_like_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         original_init(self, *args, **kwargs)
         PagesManager.uses_pages_directory = False
 
+    original_runner_init = LocalScriptRunner.__init__
+
+    def runner_init(self: LocalScriptRunner, *args: Any, **kwargs: Any) -> None:
+        original_runner_init(self, *args, **kwargs)
+        self._on_script_error = handle_script_error
+
     monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(LocalScriptRunner, "__init__", runner_init)
     monkeypatch.setattr("web.auth._cookie_token", lambda: "")
     yield
 

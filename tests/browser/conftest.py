@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,41 +34,49 @@ def _chromium() -> str | None:
     return candidate if Path(candidate).exists() else shutil.which("chromium")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the app on a free port with a fresh SQLite database holding the demo story."""
-    db = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
+@contextmanager
+def running_app(folder: Path, **extra_env: str) -> Iterator[str]:
+    """Serve the app on a free port with a fresh SQLite database (in ``folder``) holding the demo story."""
+    db = folder / "browser.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("OAA_DATABASE")}
-    env.update(OAA_DATABASE_URL=f"sqlite:///{db}", OAA_DEMO="1", PYTHONUNBUFFERED="1")
+    env.update(OAA_DATABASE_URL=f"sqlite:///{db}", OAA_DEMO="1", PYTHONUNBUFFERED="1", **extra_env)
     for args in (["db", "upgrade"], ["demo", "seed"]):
         subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, check=True,
                        capture_output=True)
     port = _free_port()
-    log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
+    log = (folder / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError(f"streamlit did not answer on {url}; see {log.name}")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError(f"streamlit did not answer on {url}; see {log.name}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app on a free port with a fresh SQLite database holding the demo story."""
+    with running_app(tmp_path_factory.mktemp("browser")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
