@@ -8,7 +8,6 @@ and a full disk while exporting configurations.
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import logging
 import os
@@ -46,6 +45,7 @@ from releases.publish import publish_release
 from support.threads import report_problem
 from tests.acceptance_world import accepted, all_passed
 from tests.apptest_helpers import INCIDENT_TEXT, all_text, app_like_server, click, load, open_page, run, texts
+from tests.async_helpers import run_coroutine
 from tests.backoffice_world import MB, MRA, in_testing, submitted
 from tests.db_outage import Outage, outage
 from tests.kisa_pages import users
@@ -381,7 +381,7 @@ def click_download(at: Any, label: str, managers: list[MediaFileManager]) -> Any
     file_id = button.proto.deferred_file_id
     assert file_id, "not a deferred download"
     request = BackendOperationRequest(request_id="1", deferred_file=DeferredFileRequestPayload(file_id=file_id))
-    return asyncio.run(DeferredFileHandler(lambda: managers[-1]).handle(request, "browser"))
+    return run_coroutine(DeferredFileHandler(lambda: managers[-1]).handle(request, "browser"))
 
 
 def _configuration_pdf(engine: Engine, session: Session, world: World) -> Any:

@@ -3,8 +3,7 @@ tests/browser/test_http_headers.py)."""
 
 from __future__ import annotations
 
-import asyncio
-
+from tests.async_helpers import run_coroutine
 from web.headers import HEADERS, HSTS, SecurityHeaders
 
 
@@ -23,7 +22,7 @@ def _respond(request_headers: list[tuple[bytes, bytes]], own: list[tuple[bytes, 
     async def send(message):
         sent.append(message)
 
-    asyncio.run(SecurityHeaders(app)({"type": kind, "scheme": "http", "headers": request_headers}, receive, send))
+    run_coroutine(SecurityHeaders(app)({"type": kind, "scheme": "http", "headers": request_headers}, receive, send))
     found: dict[bytes, list[bytes]] = {}
     for name, value in sent[0].get("headers", []):
         found.setdefault(name.lower(), []).append(value)
