@@ -18,9 +18,10 @@ from core.errors import DomainError, FieldErrors
 from lifecycle.changes import request_change
 from models import OUTCOME_NAMES, OrderedProductState, Role, TestOutcome
 from web.backoffice import show_feedback
+from web.downloads import safe_filename
 from web.forms import field_error
 from web.guard import require_actor
-from web.navigation import view_button
+from web.navigation import is_record_id, view_button
 from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -42,7 +43,7 @@ def _list_link() -> None:
 
 # ---- the list (no ``nr``) -------------------------------------------------------------------------------------------
 raw_nr = st.query_params.get("nr", "")
-if not raw_nr.isdigit():
+if not is_record_id(raw_nr):
     st.title("Test und Abnahme")
     st.caption("Nach dem Go-Live im Wartungsmodus testen die im Fragebogen benannten Testpersonen den "
                "Online-Antragsassistenten. Danach erteilt die Koordinatorin oder der Koordinator die Abnahme, die "
@@ -184,7 +185,8 @@ def _pdf_download(acceptance: AcceptanceInfo, *, key: str, label: str = "Abnahme
         with session_scope() as session:
             return acceptance_pdf(session, actor=actor, ordered_product_id=nr, round_number=round_number)
 
-    st.download_button(label, data=pdf, file_name=f"Abnahmeprotokoll_{view.ags}_{nr}_Runde{round_number}.pdf",
+    st.download_button(label, data=pdf,
+                       file_name=safe_filename("Abnahmeprotokoll", view.ags, nr, f"Runde{round_number}", extension="pdf"),
                        mime="application/pdf", icon=":material/picture_as_pdf:", key=key, on_click="ignore")
 
 
@@ -294,7 +296,7 @@ def _earlier(acceptances: list[AcceptanceInfo]) -> None:
 
 # ---- header ---------------------------------------------------------------------------------------------------------
 _list_link()
-st.title(view.product_name)
+st.title(md(view.product_name))
 st.markdown(f"**{md(view.municipality_name)}** (AGS {md(view.ags)}) · :blue-badge[{md(view.state_name)}] · seit "
             f"{fmt_datetime(view.state_since)}")
 if not municipal:

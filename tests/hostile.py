@@ -75,14 +75,12 @@ _OPTIONS_AS_MARKDOWN = {"radio", "button_group"}
 def _strings(message: Any, *, options: bool) -> Iterator[str]:
     for field, value in message.ListFields():
         if field.type == field.TYPE_MESSAGE:
-            items = value if field.label == field.LABEL_REPEATED else [value]
-            for item in items:
+            for item in [value] if hasattr(value, "ListFields") else value:  # one message or a repeated field
                 yield from _strings(item, options=options)
         elif field.type == field.TYPE_STRING:
-            if field.name in _MARKDOWN_FIELDS:
-                yield value
-            elif field.name == "options" and options:
-                yield from value
+            values = [value] if isinstance(value, str) else list(value)
+            if field.name in _MARKDOWN_FIELDS or (field.name == "options" and options):
+                yield from values
 
 
 def _nodes(node: Any) -> Iterator[Any]:
@@ -112,15 +110,24 @@ def html_bodies(at: Any) -> list[str]:
     return bodies
 
 
-def assert_inert_on_page(at: Any, text: str = PAYLOAD) -> None:
-    """``text`` reaches the page only escaped: shown (as ``md(text)``), but no active HTML, link, image or directive."""
-    sources = markdown_sources(at)
-    joined = "\n".join(sources)
-    assert any(md(text) in source for source in sources), f"{text[:40]!r} is not shown escaped on the page"
+def assert_no_active_markup(at: Any) -> None:
+    """No token of :data:`PAYLOAD` reaches Markdown unescaped, and no user text reaches HTML Streamlit passes on."""
+    joined = "\n".join(markdown_sources(at))
     for token in ACTIVE_TOKENS:
         assert not unescaped(joined, token), f"{token!r} reaches Markdown unescaped"
     for body in html_bodies(at):
         assert "alert(" not in body and "evil" not in body, "user text in HTML that Streamlit does not escape"
+
+
+def assert_shown_inert(at: Any, text: str) -> None:
+    """``text`` is on the page escaped (as ``md(text)``), and nothing on the page is active markup."""
+    assert any(md(text) in source for source in markdown_sources(at)), f"{text[:40]!r} is not shown escaped"
+    assert_no_active_markup(at)
+
+
+def tagged(tag: str) -> str:
+    """Return :data:`PAYLOAD` behind a short tag, so that each field's text can be told apart on a page."""
+    return f"{tag} {PAYLOAD}"
 
 
 # ---- mails -------------------------------------------------------------------------------------------------------

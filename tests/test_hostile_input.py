@@ -18,6 +18,7 @@ import pytest
 from markupsafe import escape
 from sqlmodel import Session, col, func, select
 
+from acceptance.launch import confirm_live
 from acceptance.record import accept, acceptance_pdf
 from acceptance.results import record_result
 from accounts import approval
@@ -26,11 +27,15 @@ from accounts.registration import RegistrationInput, register
 from accounts.team import invite_colleague
 from accounts.validation import clean_text
 from audit.log import list_events
-from backoffice.review import add_comment, ask_back
-from catalog.loader import CatalogError
+from backoffice.review import add_comment, ask_back, take_over
+from backoffice.setup import checklist, go_live, tick
+from catalog.editing import problem_list, report_names
+from catalog.loader import CatalogError, Problem
 from catalog.store import get_product, save_product
+from core.clock import today_local
 from core.errors import FieldErrors
 from core.text import clean_free_text
+from documents import render_contract
 from lifecycle.changes import request_change, terminate
 from models import (
     Acceptance,
@@ -52,9 +57,13 @@ from models import (
     TestResult,
     User,
 )
-from notifications.outbox import list_mails
+from notifications.outbox import enqueue, list_mails
 from notifications.render import EVENTS, render_mail
-from orders.contracts import publish_contract
+from orders.cart import view_cart
+from orders.checkout import place_order
+from orders.contract_document import contract_data
+from orders.contracts import current_contract, publish_contract
+from orders.defaults import ensure_defaults
 from orders.funding import add_programme
 from questionnaire.drafts import read_questionnaire, save_step
 from questionnaire.export import configuration_pdf
@@ -64,12 +73,27 @@ from releases.publish import publish_release
 from releases.review import confirm_reviewed
 from support.threads import list_problems, mark_solved, reopen, reply, report_problem
 from tests.acceptance_world import TESTER, all_passed, keys_of
-from tests.backoffice_world import MB, in_testing, put_in_state, submitted
+from tests.apptest_helpers import app_like_server, click, open_page, run
+from tests.backoffice_world import MB, in_testing, put_in_state, resubmit, save, submitted
+from tests.builders import actor_of
 from tests.catalog_builders import product_data
-from tests.hostile import HOSTILE, assert_mail_inert, assert_pdf_inert, has_forbidden
+from tests.hostile import (
+    ACTIVE_TOKENS,
+    HOSTILE,
+    PAYLOAD,
+    assert_mail_inert,
+    assert_no_active_markup,
+    assert_pdf_inert,
+    assert_shown_inert,
+    has_forbidden,
+    tagged,
+    unescaped,
+)
 from tests.questionnaire_builders import questionnaire_catalog
-from tests.questionnaire_world import World, make_world, opened
+from tests.questionnaire_world import World, fill_completely, mails, make_world, opened, user_row
 from tests.test_notifications_render import SAMPLES
+
+__all__ = ["app_like_server"]  # autouse fixture: pages run as server.py serves them
 
 S = OrderedProductState
 
@@ -570,3 +594,294 @@ def test_every_mail_keeps_hostile_text_inert(event):
         assert "<script" not in mail.html and "<img src=x" not in mail.html and "href=\"javascript:" not in mail.html, key
         assert str(escape(raw)) in mail.html, f"{event}: {key} not shown escaped in the HTML part"
         assert "{{" not in mail.subject or raw.startswith("{{"), key  # a value is never a template
+
+
+# ---- pages: the payload in every field, every page that shows it ---------------------------------------------------
+def registered(session: Session, kisa: Any, **fields: str) -> User:
+    """Register Großenhain with ``fields`` typed into the form and let KISA approve it; return the active user."""
+    user = register(session, RegistrationInput(**{**GOOD_REGISTRATION, **fields}))
+    session.commit()
+    approval.approve(session, actor=kisa, user_id=user.id or 0)
+    session.commit()
+    return user
+
+
+def test_catalogue_contract_funding_and_order_texts_are_inert_on_every_page_and_in_the_contract(engine, session, world):
+    data = product_data("Hostile Produkt")
+    data.update(name=tagged("Name"), short_description=tagged("Kurz"), description=tagged("Beschreibung"),
+                legal_basis=[tagged("Recht")], synonyms=[tagged("Synonym")], life_situations=[tagged("Lebenslage")],
+                fachverfahren=[tagged("Verfahren")],
+                releases=[{"version": "1.0", "date": "2026-01-05", "notes": tagged("Notiz")}])
+    data["prices"]["note"] = tagged("Preis")
+    data["output_fields"][0] |= {"label": tagged("Feld"), "description": tagged("Feldinfo")}
+    save_product(session, actor=world.kisa, data=data, expected_version=None)
+    ensure_defaults(session)
+    publish_contract(session, actor=world.kisa, version="2031-1", title=tagged("Vertrag"),
+                     body=f"Vertragstext mit mindestens fünfzig Zeichen und Hostilem: {PAYLOAD}", valid_from=today_local())
+    add_programme(session, actor=world.kisa, name=tagged("Förderung"), setup_percent=50, licence_percent=50,
+                  valid_from=today_local(), valid_to=None, description=tagged("Förderinfo"))
+    session.commit()
+    signer = registered(session, world.kisa, full_name=tagged("Person"), street=tagged("Straße"), city="Ort " + PAYLOAD[:100])
+    buyer = actor_of(signer)
+
+    product = open_page(engine, "product", user=signer, query={"id": "hostile-produkt"})
+    for tag in ("Name", "Kurz", "Beschreibung", "Recht", "Synonym", "Lebenslage", "Verfahren", "Preis", "Notiz"):
+        assert_shown_inert(product, tagged(tag))
+    click(product, "In den Warenkorb")
+    search = open_page(engine, "catalog_search", user=signer, query={"suche": "Synonym"})
+    assert_shown_inert(search, tagged("Name"))
+    assert_shown_inert(search, tagged("Kurz"))
+    cart = open_page(engine, "cart", user=signer)
+    for tag in ("Name", "Kurz", "Vertrag", "Förderung"):
+        assert_shown_inert(cart, tagged(tag))
+
+    order, _ = place_order(session, actor=buyer, cart_revision=view_cart(session, actor=buyer).revision,
+                           contract_id=current_contract(session, today_local()).id or 0, authorised=True)
+    session.commit()
+    [mail] = [m for m in mails(session, "order.confirmed") if m.to_address == signer.email]
+    assert_mail_inert(mail, tagged("Name"))
+    session.commit()  # end the read: SQLite lets the page write only then
+    orders = open_page(engine, "my_orders", user=signer)
+    assert_shown_inert(orders, tagged("Name"))
+    assert_shown_inert(orders, tagged("Person"))
+    pdf = render_contract(contract_data(session, actor=buyer, order_id=order.id or 0))
+    assert_pdf_inert(pdf, visible=["Name <script>alert(1)</script>", "Person <script>", "Straße <script>",
+                                   "Vertrag <script>", "Förderung <script>"])
+
+    kisa = user_row(session, world.kisa)
+    session.commit()
+    contracts = open_page(engine, "contracts_admin", user=kisa)
+    assert_shown_inert(contracts, tagged("Vertrag"))
+    assert_shown_inert(contracts, tagged("Förderung"))
+    catalogue = open_page(engine, "catalog_admin", user=kisa)
+    run(catalogue, catalogue.selectbox(key="cat_adm_pick").select("hostile-produkt"))
+    assert_shown_inert(catalogue, tagged("Name"))  # the retire confirmation names the product
+
+
+def test_names_of_people_and_the_rejection_reason_are_inert_on_every_page(engine, session, world):
+    pending = register(session, RegistrationInput(**{**GOOD_REGISTRATION, "full_name": tagged("Antrag")}))
+    staff = create_staff_account(session, actor=world.admin, email="neu@kisa.example", full_name=tagged("KISA"),
+                                 password="Elbflorenz-Brücke-1745", role=Role.KISA)
+    invitation = invite_colleague(session, actor=world.coordinator, full_name=tagged("Kollegin"),
+                                  email="kollegin@riesa.example", position="Sachbearbeitung")
+    session.commit()
+    kisa, admin, coordinator = (user_row(session, a) for a in (world.kisa, world.admin, world.coordinator))
+    session.commit()
+
+    approvals = open_page(engine, "approvals", user=kisa)
+    assert_shown_inert(approvals, tagged("Antrag"))
+    accounts = open_page(engine, "accounts_admin", user=admin)
+    assert_no_active_markup(accounts)
+    run(accounts, accounts.selectbox(key="adm_pick").select(staff.id))
+    assert_shown_inert(accounts, tagged("KISA"))  # "Ja, … deactivate" names the person
+    run(accounts, accounts.checkbox(key="adm_confirm").check())
+    click(accounts, "Deaktivieren")
+    assert_shown_inert(accounts, tagged("KISA"))  # "… ist deaktiviert."
+    assert_no_active_markup(open_page(engine, "team", user=coordinator))
+    assert_shown_inert(open_page(engine, "invitation", query={"token": invitation.token}), tagged("Kollegin"))
+
+    approval.reject(session, actor=world.kisa, user_id=pending.id or 0, reason=tagged("Grund"))
+    session.commit()
+    [mail] = mails(session, "registration.rejected")
+    assert_mail_inert(mail, tagged("Grund"))
+    session.commit()
+    assert_shown_inert(open_page(engine, "start", user=pending), tagged("Grund"))
+    assert_no_active_markup(open_page(engine, "audit_log", user=kisa))
+
+
+def test_questionnaire_answers_remarks_and_query_are_inert_on_every_page_and_in_the_configuration(engine, session, world):
+    questionnaire_id = opened(session, world.coordinator, world.ordered[MB])
+    fill_completely(session, world.coordinator, questionnaire_id)
+    answers = {"kontakte": {"kontakte.fachlich_name": tagged("Fachlich")}, "daten": {"daten.hinweise": tagged("Hinweis")},
+               "servicekonto": {"servicekonto.text": tagged("Servicekonto")},
+               "amt24": {"amt24.organisationseinheit": tagged("OE")},
+               "test": {"test.personen": [{"name": tagged("Tester"), "email": "tina.test@example.org", "telefon": ""}]}}
+    for step, raw in answers.items():
+        save(session, world.coordinator, questionnaire_id, step, raw)
+    save_master(session, actor=world.coordinator, raw={"amt24.mandant": tagged("Mandant")}, base_version=0)
+    invite_to_questionnaires(session, actor=world.coordinator, questionnaire_ids=[questionnaire_id],
+                             email=world.colleague.email, steps=["kontakte"], note=tagged("Bitte"))
+    session.commit()
+    [request] = mails(session, "questionnaire.assigned")
+    assert_mail_inert(request, tagged("Bitte"))
+    coordinator, colleague, kisa = (user_row(session, a) for a in (world.coordinator, world.colleague, world.kisa))
+    session.commit()
+    shown = ("Fachlich", "Hinweis", "Servicekonto", "OE", "Tester")
+
+    review = open_page(engine, "questionnaire_form", user=coordinator, query={"nr": str(world.ordered[MB].id),
+                                                                              "schritt": "pruefen"})
+    for tag in shown:
+        assert_shown_inert(review, tagged(tag))
+    assert_no_active_markup(open_page(engine, "master_data", user=coordinator))
+    assert_no_active_markup(open_page(engine, "questionnaires", user=colleague))
+
+    resubmit(session, world.coordinator, questionnaire_id)
+    add_comment(session, actor=world.kisa, questionnaire_id=questionnaire_id, question_key="kontakte.fachlich_name",
+                text=tagged("Anmerkung"))
+    session.commit()
+    case = open_page(engine, "kisa_case", user=kisa, query={"nr": str(world.ordered[MB].id)})
+    for tag in (*shown, "Anmerkung"):
+        assert_shown_inert(case, tagged(tag))
+    ask_back(session, actor=world.kisa, questionnaire_id=questionnaire_id, message=tagged("Rückfrage"))
+    session.commit()
+    for mail in mails(session, "lifecycle.query"):
+        assert_mail_inert(mail, tagged("Rückfrage"))
+    session.commit()
+    answering = open_page(engine, "questionnaire_form", user=coordinator, query={"nr": str(world.ordered[MB].id)})
+    assert_shown_inert(answering, tagged("Anmerkung"))
+    assert_shown_inert(answering, tagged("Rückfrage"))
+    pdf = configuration_pdf(session, actor=world.kisa, questionnaire_id=questionnaire_id)
+    assert_pdf_inert(pdf, visible=[f"{tag} <script>alert(1)</script>" for tag in shown])
+
+
+def test_test_results_acceptance_problems_and_change_request_are_inert_on_every_page_and_in_the_record(
+        engine, session, world):
+    ordered = world.ordered[MB]
+    questionnaire_id = opened(session, world.coordinator, ordered)
+    fill_completely(session, world.coordinator, questionnaire_id)
+    tester = tagged("Tester")
+    save(session, world.coordinator, questionnaire_id, "test",
+         {"test.personen": [{"name": tester, "email": "tina.test@example.org", "telefon": ""}]})
+    resubmit(session, world.coordinator, questionnaire_id)
+    take_over(session, actor=world.kisa, questionnaire_id=questionnaire_id)
+    for task in checklist(session, actor=world.kisa, ordered_product_id=ordered.id or 0):
+        tick(session, actor=world.kisa, ordered_product_id=ordered.id or 0, task=task.task, done=True)
+    go_live(session, actor=world.kisa, ordered_product_id=ordered.id or 0)
+    session.commit()
+    for key in keys_of(session, world.colleague, ordered):
+        record_result(session, actor=world.colleague, ordered_product_id=ordered.id or 0, item=key,
+                      outcome=TestOutcome.PASSED, tester=tester, note=tagged("Notiz"))
+    report_id = report_problem(session, actor=world.colleague, ordered_product_id=ordered.id, title=tagged("Titel"),
+                               text=tagged("Meldung"))
+    reply(session, actor=world.kisa, report_id=report_id, text=tagged("Antwort"))
+    session.commit()
+    for event in ("problem.reported", "problem.answered"):
+        for mail in mails(session, event):
+            assert_mail_inert(mail)
+    coordinator, kisa = user_row(session, world.coordinator), user_row(session, world.kisa)
+    session.commit()
+
+    testing = open_page(engine, "acceptance", user=coordinator, query={"nr": str(ordered.id)})
+    assert_shown_inert(testing, tester)
+    assert_shown_inert(testing, tagged("Notiz"))
+    for user in (coordinator, kisa):
+        thread = open_page(engine, "problems", user=user, query={"meldung": str(report_id)})
+        for tag in ("Titel", "Meldung", "Antwort"):
+            assert_shown_inert(thread, tagged(tag))
+        assert_shown_inert(open_page(engine, "problems", user=user), tagged("Titel"))
+    assert_shown_inert(open_page(engine, "kisa_case", user=kisa, query={"nr": str(ordered.id)}), tagged("Titel"))
+
+    mark_solved(session, actor=world.kisa, report_id=report_id)
+    accept(session, actor=world.coordinator, ordered_product_id=ordered.id or 0, remarks=tagged("Bemerkung"))
+    session.commit()
+    for mail in mails(session, "lifecycle.accepted"):
+        assert_mail_inert(mail, tagged("Bemerkung"))
+    session.commit()
+    accepted_page = open_page(engine, "acceptance", user=coordinator, query={"nr": str(ordered.id)})
+    assert_shown_inert(accepted_page, tagged("Bemerkung"))
+    pdf = acceptance_pdf(session, actor=world.coordinator, ordered_product_id=ordered.id or 0)
+    assert_pdf_inert(pdf, visible=["Tester <script>alert(1)</script>", "Notiz <script>", "Bemerkung <script>"])
+
+    confirm_live(session, actor=world.coordinator, ordered_product_id=ordered.id or 0, maintenance_off=True)
+    request_change(session, actor=world.coordinator, ordered_product_id=ordered.id or 0, reason=tagged("Satzung"))
+    session.commit()
+    for mail in mails(session, "lifecycle.change_requested"):
+        assert_mail_inert(mail, tagged("Satzung"))
+    session.commit()
+    assert_no_active_markup(open_page(engine, "journey", user=coordinator, query={"nr": str(ordered.id)}))
+    assert_no_active_markup(open_page(engine, "kisa_case", user=kisa, query={"nr": str(ordered.id)}))
+    terminate(session, actor=world.kisa, ordered_product_id=ordered.id or 0, reason=tagged("Kündigung"))
+    session.commit()
+    for mail in mails(session, "lifecycle.terminated"):
+        assert_mail_inert(mail, tagged("Kündigung"))
+    session.commit()
+    assert_no_active_markup(open_page(engine, "journey", user=kisa, query={"nr": str(ordered.id)}))
+    assert_no_active_markup(open_page(engine, "audit_log", user=kisa))
+
+
+def test_a_hostile_product_name_and_release_notes_are_inert_on_every_page_of_its_journey(engine, session, world):
+    product, version = get_product(session, MB)
+    data = product.model_dump(mode="json") | {"name": tagged("Produkt")}
+    save_product(session, actor=world.kisa, data=data, expected_version=version)
+    session.commit()
+    ordered_id = in_testing(session, world).id
+    report_problem(session, actor=world.colleague, ordered_product_id=ordered_id, title="Absenden schlägt fehl",
+                   text="Fehler 500.")
+    session.commit()
+    other = put_in_state(session, world.ordered["melderegisterauskunft"], S.LIVE).product_id
+    publish_release(session, actor=world.kisa, product_id=other, version="9.1", notes=tagged("Neu"),
+                    requires_config_review=True, expected_version=get_product(session, other)[1])
+    session.commit()
+    for mail in mails(session, "release.published"):
+        assert_mail_inert(mail, tagged("Neu"))
+    coordinator, kisa = user_row(session, world.coordinator), user_row(session, world.kisa)
+    session.commit()
+    name = tagged("Produkt")
+    nr = {"nr": str(ordered_id)}
+    for user, page, query in [
+        (coordinator, "start", None), (coordinator, "questionnaires", None), (coordinator, "questionnaire_form", nr),
+        (coordinator, "acceptance", None), (coordinator, "acceptance", nr), (coordinator, "journey", None),
+        (coordinator, "journey", nr), (coordinator, "problems", None), (coordinator, "my_orders", None),
+        (kisa, "kisa_queue", None), (kisa, "kisa_case", nr), (kisa, "acceptance", nr), (kisa, "problems", None),
+        (kisa, "journey", nr), (kisa, "questionnaires", None),
+    ]:
+        at = open_page(engine, page, user=user, query=query)
+        try:
+            assert_no_active_markup(at)
+            if query or page in ("questionnaires", "acceptance", "problems"):
+                assert_shown_inert(at, name)
+        except AssertionError as exc:
+            raise AssertionError(f"{page} {query or ''} as {user.full_name}: {exc}") from exc
+    releases = open_page(engine, "releases", user=coordinator)
+    assert_shown_inert(releases, tagged("Neu"))
+    note = next(t for t in releases.text_input if t.key and t.key.startswith("rel_note_"))
+    run(releases, note.input(tagged("Geprüft")))
+    click(releases, "Geprüft, keine Änderung nötig")
+    assert_shown_inert(releases, tagged("Geprüft"))
+    assert_no_active_markup(open_page(engine, "releases", user=kisa))
+    assert_shown_inert(open_page(engine, "product", user=kisa, query={"id": other}), tagged("Neu"))
+
+
+QUERY_PAGES = [
+    ("product", {"id"}), ("kisa_case", {"nr"}), ("acceptance", {"nr"}), ("questionnaire_form", {"nr", "schritt"}),
+    ("problems", {"meldung"}), ("problems", {"nr", "punkt", "titel"}), ("journey", {"nr"}), ("journey", {"kommune"}),
+    ("catalog_search", {"suche"}),
+]
+
+
+@pytest.mark.parametrize("value", [PAYLOAD, "12\x00", "9" * 12, "1" * 5000, "²"],
+                         ids=["payload", "nul", "beyond-int", "5000-digits", "superscript-digit"])
+def test_hostile_addresses_open_every_page_without_harm(engine, session, world, value):
+    """A link can carry anything in its query: pages say what is wrong (or ignore it), never crash, never render it."""
+    in_testing(session, world)
+    coordinator, kisa = user_row(session, world.coordinator), user_row(session, world.kisa)
+    session.commit()
+    for page, keys in QUERY_PAGES:
+        for user in (kisa,) if page == "kisa_case" else (coordinator, kisa):
+            try:
+                assert_no_active_markup(open_page(engine, page, user=user, query=dict.fromkeys(keys, value)))
+            except AssertionError as exc:
+                raise AssertionError(f"{page} {sorted(keys)} as {user.full_name}: {exc}") from exc
+    assert_no_active_markup(open_page(engine, "invitation", query={"token": value}))
+
+
+def test_the_outbox_shows_a_hostile_mail_as_text_only(engine, session, world):
+    context = {**SAMPLES["problem.reported"], "title": tagged("Betreff"), "text": tagged("Text")}
+    mail = enqueue(session, event="problem.reported", to="kisa@kisa.example", context=context)
+    session.commit()
+    kisa = user_row(session, world.kisa)
+    session.commit()
+    at = open_page(engine, "outbox", user=kisa)
+    run(at, at.selectbox(key="outbox_pick").select(mail.id))
+    assert_shown_inert(at, tagged("Betreff"))
+    assert not at.get("html")
+    assert any(tagged("Text") in code.value for code in at.code)  # the text part as written, in a code block
+
+
+def test_problems_of_a_catalogue_import_quote_the_file_inert():
+    """An uploaded catalogue names its entries and fields itself; the list of its problems is Markdown."""
+    problems = [Problem(f"{PAYLOAD}.json, Eintrag 1 ({PAYLOAD})", f"sample_data.{PAYLOAD}", PAYLOAD),
+                Problem(f"{PAYLOAD}.json", "", PAYLOAD)]
+    for text in (problem_list(problems, with_source=True), problem_list(problems), report_names(["x"], {"x": PAYLOAD})):
+        for token in ACTIVE_TOKENS:
+            assert not unescaped(text, token), token
