@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Direction overrides and isolates can make stored text read differently from what it is (spoofing).
@@ -25,11 +26,16 @@ def clean_free_text(raw: str, *, multiline: bool) -> str:
     ).strip()
 
 
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~:$="  # "=" too: a line of them makes the line above a heading
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~:$=&"  # "=": a line of them makes a heading; "&": entities
+# Streamlit turns :material/name:, :streamlit: and emoji short codes into icons even when the colons are escaped
+# (it rewrites the source before parsing): a word joiner after the colon keeps them text, and is invisible.
+_SHORT_CODE = re.compile(r":(?=material/|streamlit:|[A-Za-z][\w+-]*:)")
+WORD_JOINER = "\u2060"
 
 
 def markdown_escape(text: str) -> str:
-    """Escape text for Markdown: no links, images, emphasis, HTML, LaTeX or Streamlit directives can come from it."""
+    """Escape text for Markdown: no links, images, emphasis, HTML, LaTeX, Streamlit directives or icons come from it."""
+    text = _SHORT_CODE.sub(":" + WORD_JOINER, text)
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
 
 

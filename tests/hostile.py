@@ -43,12 +43,13 @@ HOSTILE_IDS = list(HOSTILE)
 
 # One string with every markup attack at once, short enough for any free-text field (names allow 200 characters).
 PAYLOAD = ('<script>alert(1)</script><img src=x onerror="alert(2)"> [klick](javascript:alert(3)) '
-           "![x](http://evil/x.png) :red[rot] :material/warning: $\\LaTeX$ **fett** {{ 7*7 }}")
+           "![x](http://evil/x.png) :red[rot] :material/warning: :streamlit: $\\LaTeX$ **fett** {{ 7*7 }}")
 assert len(PAYLOAD) < 200
 
 # Characters that must never be stored or printed: NUL and other C0 controls, DEL, escape, direction overrides.
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # Tokens of PAYLOAD that would become active if Markdown interpreted them.
+ICON_CODES = (":material/warning", ":streamlit")
 ACTIVE_TOKENS = ("<script", "<img", "](javascript:", "![x](", ":red[rot]", ":material/warning:", "$\\LaTeX$", "**fett**")
 
 
@@ -115,6 +116,8 @@ def assert_no_active_markup(at: Any) -> None:
     joined = "\n".join(markdown_sources(at))
     for token in ACTIVE_TOKENS:
         assert not unescaped(joined, token), f"{token!r} reaches Markdown unescaped"
+    for code in ICON_CODES:  # Streamlit rewrites these before parsing: an escaped colon does not stop them
+        assert code not in joined, f"{code!r} reaches Markdown (Streamlit shows an icon for it)"
     for body in html_bodies(at):
         assert "alert(" not in body and "evil" not in body, "user text in HTML that Streamlit does not escape"
 

@@ -23,6 +23,7 @@ from acceptance.record import accept, acceptance_pdf
 from acceptance.results import record_result
 from accounts import approval
 from accounts.administration import create_staff_account, list_accounts
+from accounts.authentication import LOGIN_FAILED, authenticate
 from accounts.registration import RegistrationInput, register
 from accounts.team import invite_colleague
 from accounts.validation import clean_text
@@ -561,7 +562,7 @@ def test_the_note_of_a_checked_release(session, world):
 
 
 # ---- searches: SQL only with bound parameters -----------------------------------------------------------------------
-def test_searches_take_any_text_literally_and_never_run_it(session, world):
+def test_searches_and_the_login_take_any_text_literally_and_never_run_it(session, world):
     ordered = in_testing(session, world)
     report_problem(session, actor=world.colleague, ordered_product_id=ordered.id, title="Absenden schlägt fehl",
                    text="Fehler 500.")
@@ -572,6 +573,7 @@ def test_searches_take_any_text_literally_and_never_run_it(session, world):
         assert list_events(session, actor=world.kisa, text=raw).total == 0, key
         assert list_mails(session, actor=world.kisa, text=raw).total == 0, key
         assert list_problems(session, actor=world.kisa, query=raw) == [], key
+        assert authenticate(session, email=raw, password=raw).message == LOGIN_FAILED, key
         session.rollback()
     assert session.exec(select(func.count()).select_from(User)).one() == users  # DROP TABLE was only text
 
