@@ -13,6 +13,7 @@ from accounts.staff import create_staff_user
 from accounts.web_sessions import end_all_for_user
 from audit.log import record
 from core.errors import DomainError, NotFound
+from core.text import search_text
 from models import Municipality, Role, User, UserStatus
 
 
@@ -36,8 +37,8 @@ def list_accounts(session: Session, *, actor: Actor, text: str = "") -> list[Acc
     query = select(User, Municipality).join(
         Municipality, col(User.municipality_id) == col(Municipality.id), isouter=True
     )
-    if text.strip():
-        needle = text.strip().lower()  # % and _ are searched literally (autoescape)
+    needle = search_text(text).lower()  # % and _ are searched literally (autoescape)
+    if needle:
         query = query.where(
             col(User.email).contains(needle, autoescape=True) | func.lower(User.full_name).contains(needle, autoescape=True)
         )

@@ -11,8 +11,11 @@ from accounts.access import require_current, require_staff
 from accounts.actor import Actor
 from audit.log import record
 from core.errors import FieldErrors, NotFound
+from core.text import clean_free_text
 from models import Municipality, MunicipalityStatus, RegistrationDecision, Role, User, UserStatus
 from notifications.outbox import app_link, enqueue
+
+MAX_REASON = 2000  # RegistrationDecision.reason
 
 
 @dataclass(frozen=True)
@@ -98,15 +101,18 @@ def reject(session: Session, *, actor: Actor, user_id: int, reason: str) -> User
     """Refuse the registration with a reason the applicant will read; record the decision."""
     require_staff(actor)
     require_current(session, actor, Role.KISA, Role.ADMIN)
-    reason = reason.strip()
+    reason = clean_free_text(reason, multiline=True)
     if len(reason) < 10:
         raise FieldErrors({"reason": "Bitte begründen Sie die Ablehnung (mindestens 10 Zeichen)."})
+    if len(reason) > MAX_REASON:
+        raise FieldErrors({"reason": f"Bitte kürzen Sie die Begründung auf höchstens {MAX_REASON} Zeichen "
+                                     f"(jetzt {len(reason)})."})
     user, municipality = _pending_user(session, user_id)
     user.status = UserStatus.REJECTED
     user.version += 1
     municipality.status = MunicipalityStatus.REJECTED
     session.add(
-        RegistrationDecision(user_id=user_id, decided_by_id=actor.user_id, approved=False, reason=reason[:2000])
+        RegistrationDecision(user_id=user_id, decided_by_id=actor.user_id, approved=False, reason=reason)
     )
     record(
         session,

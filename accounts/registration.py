@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from accounts.passwords import hash_password, password_problem
-from accounts.validation import clean_text, normalise_email, normalise_phone
+from accounts.validation import clean_text, normalise_email, normalise_phone, too_long
 from audit.log import record
 from core.clock import utcnow
 from core.errors import FieldErrors
@@ -52,6 +52,8 @@ def check_registration(session: Session, data: RegistrationInput) -> dict[str, s
     name = clean_text(data.full_name, max_length=200)
     if len(name) < 3:
         errors["full_name"] = "Bitte geben Sie Ihren Vor- und Nachnamen an."
+    elif problem := too_long(data.full_name, max_length=200):
+        errors["full_name"] = problem
     email, problem = normalise_email(data.email)
     if problem:
         errors["email"] = problem
@@ -84,10 +86,14 @@ def check_registration(session: Session, data: RegistrationInput) -> dict[str, s
             errors["leitweg_id"] = lw_problem
     if len(clean_text(data.street, max_length=200)) < 3:
         errors["street"] = "Bitte geben Sie Straße und Hausnummer der Verwaltung an."
+    elif problem := too_long(data.street, max_length=200):
+        errors["street"] = problem
     if not re.fullmatch(r"0[1-9]\d{3}|[1-9]\d{4}", data.postal_code.strip()):
         errors["postal_code"] = "Die Postleitzahl hat fünf Ziffern, z. B. 01067."
     if len(clean_text(data.city, max_length=120)) < 2:
         errors["city"] = "Bitte geben Sie den Ort an."
+    elif problem := too_long(data.city, max_length=120):
+        errors["city"] = problem
     pw_problem = password_problem(data.password, email=email or "", full_name=name)
     if pw_problem:
         errors["password"] = pw_problem

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from accounts.passwords import hash_password, password_problem
-from accounts.validation import clean_text, normalise_email, normalise_phone
+from accounts.validation import clean_text, normalise_email, normalise_phone, too_long
 from audit.log import record
 from core.errors import FieldErrors
 from models import Role, User, UserStatus
@@ -34,6 +34,8 @@ def create_staff_user(
     name = clean_text(full_name, max_length=200)
     if len(name) < 3:
         errors["full_name"] = "Bitte geben Sie Vor- und Nachnamen an."
+    elif problem := too_long(full_name, max_length=200):
+        errors["full_name"] = problem
     e164, problem = normalise_phone(phone, required=False)
     if problem:
         errors["phone"] = problem

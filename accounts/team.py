@@ -14,7 +14,7 @@ from accounts.actor import Actor
 from accounts.hashing import digest
 from accounts.passwords import hash_password, password_problem
 from accounts.registration import POSITIONS
-from accounts.validation import clean_text, normalise_email, normalise_phone
+from accounts.validation import clean_text, normalise_email, normalise_phone, too_long
 from audit.log import record
 from core.clock import utcnow
 from core.config import get_settings
@@ -67,6 +67,8 @@ def create_invited_colleague(
     name = clean_text(full_name, max_length=200)
     if len(name) < 3:
         errors["full_name"] = "Bitte geben Sie Vor- und Nachnamen an."
+    elif problem := too_long(full_name, max_length=200):
+        errors["full_name"] = problem
     normalised, problem = normalise_email(email)
     if problem:
         errors["email"] = problem

@@ -47,6 +47,14 @@ def format_phone(e164: str) -> str:
 
 
 def clean_text(raw: str, *, max_length: int) -> str:
-    """Strip whitespace and control characters; cut to ``max_length``."""
+    """Strip whitespace and control characters; cut to ``max_length`` (check :func:`too_long` first)."""
     cleaned = "".join(ch for ch in raw if ch.isprintable() or ch == " ").strip()
     return cleaned[:max_length]
+
+
+def too_long(raw: str, *, max_length: int) -> str | None:
+    """Return a German message if ``raw``, cleaned, is longer than ``max_length`` characters (else ``None``)."""
+    length = len(clean_text(raw, max_length=len(raw)))
+    if length > max_length:
+        return f"Bitte kürzen Sie auf höchstens {max_length} Zeichen (jetzt {length})."
+    return None

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from accounts.access import require_staff
 from accounts.actor import Actor
+from core.text import search_text
 from models import AuditEvent
 
 
@@ -60,8 +61,8 @@ def list_events(
     query = select(AuditEvent)
     if action_prefix:
         query = query.where(col(AuditEvent.action).startswith(action_prefix))
-    if text:
-        needle = text.lower()  # % and _ are searched literally (autoescape)
+    needle = search_text(text).lower()  # % and _ are searched literally (autoescape)
+    if needle:
         query = query.where(
             func.lower(AuditEvent.actor_label).contains(needle, autoescape=True)
             | func.lower(AuditEvent.details).contains(needle, autoescape=True)

@@ -21,6 +21,7 @@ from catalog.schema import (
     ProductStatus,
     slugify,
 )
+from core.text import markdown_escape
 
 STATUS_TEXT = {
     ProductStatus.VERFUEGBAR: "verfügbar – kann bestellt werden",
@@ -317,7 +318,7 @@ def where(field: str, rows: RowNumbers | None = None) -> str:
     text = f"**{FIELD_NAMES.get(top, top)}**"
     rest = parts[1:]
     if top == "sample_data" and rest:
-        return f"{text}, Feld „{rest[0]}“"
+        return f"{text}, Feld „{markdown_escape(rest[0])}“"
     if top == "prices" and rest:
         return f"{text}, {COLUMN_NAMES['prices'].get(rest[0], rest[0])}"
     if rest and rest[0].isdigit():
@@ -339,7 +340,7 @@ def explain(problem: Problem, rows: RowNumbers | None = None) -> str:
         hint = FORMAT_HINTS.get(".".join(parts[:2])) or FORMAT_HINTS.get(parts[0] if parts else "")
         if hint:
             message += f" ({hint})"
-    return f"{where(problem.field, rows)}: {message}"
+    return f"{where(problem.field, rows)}: {markdown_escape(message)}"
 
 
 def problem_list(problems: list[Problem], *, with_source: bool = False, rows: RowNumbers | None = None) -> str:
@@ -347,13 +348,13 @@ def problem_list(problems: list[Problem], *, with_source: bool = False, rows: Ro
     lines = []
     for problem in problems:
         if with_source and not problem.field:
-            lines.append(f"- {problem.source}: {problem.message}")
+            lines.append(f"- {markdown_escape(problem.source)}: {markdown_escape(problem.message)}")
         else:
-            prefix = f"{problem.source} – " if with_source else ""
+            prefix = f"{markdown_escape(problem.source)} – " if with_source else ""
             lines.append(f"- {prefix}{explain(problem, rows)}")
     return "\n".join(lines)
 
 
 def report_names(ids: list[str], names: dict[str, str]) -> str:
     """Return product ids as a Markdown list with their names."""
-    return "\n".join(f"- {names.get(i, i)} (`{i}`)" for i in ids)
+    return "\n".join(f"- {markdown_escape(names.get(i, i))} (`{i}`)" for i in ids)

@@ -39,8 +39,6 @@ _MESSAGES = {
     "missing": "fehlt",
     "extra_forbidden": "ist kein bekanntes Feld",
     "string_pattern_mismatch": "hat nicht das erwartete Format",
-    "string_too_short": "ist zu kurz",
-    "string_too_long": "ist zu lang",
     "too_short": "braucht mindestens einen Eintrag",
     "enum": "ist kein erlaubter Wert",
     "literal_error": "ist kein erlaubter Wert",
@@ -69,13 +67,21 @@ def problems_of(error: ValidationError, source: str) -> list[Problem]:
     found = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"])
-        message = _MESSAGES.get(item["type"])
-        if message is None and item["type"] == "value_error":
+        kind = item["type"]
+        ctx = item.get("ctx", {})
+        if kind in ("too_short", "too_long") and ctx.get("field_type") != "List":
+            kind = f"string_{kind}"  # a text with its limits checked after cleaning
+        message = _MESSAGES.get(kind)
+        if kind == "string_too_short":
+            message = "ist zu kurz" if ctx.get("min_length", 1) > 1 else "fehlt"
+        elif kind == "string_too_long":
+            message = f"ist zu lang (höchstens {ctx.get('max_length')} Zeichen)"
+        elif message is None and kind == "value_error":
             message = str(item["msg"]).removeprefix("Value error, ")  # our own German messages
         elif message is None:
             message = "hat einen ungültigen Wert"
-        elif item["type"] in ("enum", "literal_error"):
-            message += f" (erlaubt: {item.get('ctx', {}).get('expected', '')})"
+        elif kind in ("enum", "literal_error"):
+            message += f" (erlaubt: {ctx.get('expected', '')})"
         found.append(Problem(source, field, message))
     return found
 

@@ -7,11 +7,26 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from core.text import clean_free_text
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=3, max_length=80)]
 LeikaKey = Annotated[str, StringConstraints(pattern=r"^\d{14}$")]
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _one_line(value: object) -> object:
+    return clean_free_text(value, multiline=False) if isinstance(value, str) else value
+
+
+def _paragraphs(value: object) -> object:
+    return clean_free_text(value, multiline=True) if isinstance(value, str) else value
+
+
+# Text typed by KISA is cleaned like every free text (no control or direction characters) and bounded.
+Line = Annotated[str, BeforeValidator(_one_line), StringConstraints(max_length=300)]
+NonEmpty = Annotated[str, BeforeValidator(_one_line), StringConstraints(min_length=1, max_length=300)]
+Paragraphs = Annotated[str, BeforeValidator(_paragraphs), StringConstraints(max_length=2000)]
 
 
 class AktenplanGroup(StrEnum):
@@ -80,7 +95,7 @@ class OutputField(BaseModel):
     label: NonEmpty
     type: FieldType
     required: bool = False
-    description: str = ""
+    description: Paragraphs = ""
 
 
 class ConfigField(BaseModel):
@@ -92,9 +107,9 @@ class ConfigField(BaseModel):
     label: NonEmpty
     type: Literal["text", "langtext", "zahl", "betrag", "ja_nein", "auswahl", "email", "url"]
     required: bool = False
-    help: str = ""
-    options: list[str] = Field(default_factory=list)
-    default: str | None = None
+    help: Paragraphs = ""
+    options: list[Line] = Field(default_factory=list)
+    default: Line | None = None
 
     @model_validator(mode="after")
     def _choice_has_options(self) -> ConfigField:
@@ -110,7 +125,7 @@ class PriceTerms(BaseModel):
 
     setup_cents: int = Field(ge=0)  # one-off set-up (Einrichtung)
     yearly_licence_cents: int = Field(ge=0)  # licence and maintenance per year
-    note: str = ""
+    note: Annotated[str, BeforeValidator(_paragraphs), StringConstraints(max_length=1000)] = ""  # OrderLine.price_note
     sample: bool = True  # True: Beispielpreis, not a real tariff
 
 
@@ -121,7 +136,7 @@ class Release(BaseModel):
 
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
     date: date
-    notes: NonEmpty
+    notes: Annotated[str, BeforeValidator(_paragraphs), StringConstraints(min_length=1, max_length=4000)]
     requires_config_review: bool = False
 
 
@@ -132,8 +147,8 @@ class Product(BaseModel):
 
     id: Slug
     name: NonEmpty
-    short_description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=300)]
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20)]
+    short_description: Annotated[str, BeforeValidator(_paragraphs), StringConstraints(min_length=10, max_length=300)]
+    description: Annotated[str, BeforeValidator(_paragraphs), StringConstraints(min_length=20, max_length=10_000)]
     group: AktenplanGroup
     manufacturer: Manufacturer
     status: ProductStatus
@@ -144,7 +159,7 @@ class Product(BaseModel):
     fachverfahren: list[NonEmpty] = Field(default_factory=list)
     data_delivery: list[DataDelivery] = Field(min_length=1)
     output_fields: list[OutputField] = Field(min_length=1)
-    sample_data: dict[str, str | int | float | bool]
+    sample_data: dict[str, Annotated[str, BeforeValidator(_one_line), StringConstraints(max_length=1000)] | int | float | bool]
     config_fields: list[ConfigField] = Field(default_factory=list)
     prices: PriceTerms
     releases: list[Release] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ from catalog.schema import Product, ProductStatus
 from core.clock import utcnow
 from core.errors import DomainError, NotFound
 from models import CatalogProduct, OrderedProduct, Role
+
+_PRODUCT_ID = re.compile(r"[a-z0-9-]{1,80}")  # catalog.schema.Slug, loosely
 
 
 def to_row(product: Product, *, updated_by: str, version: int = 1) -> CatalogProduct:
@@ -48,6 +51,8 @@ def catalog_version(session: Session) -> tuple[int, str]:
 
 def get_product(session: Session, product_id: str) -> tuple[Product, int]:
     """Return a product and its version; raise :class:`NotFound` for an unknown id."""
+    if not _PRODUCT_ID.fullmatch(product_id):  # e.g. from a link: NUL or any length would upset the database
+        raise NotFound("Dieses Produkt gibt es im Katalog nicht.")
     row = session.get(CatalogProduct, product_id)
     if row is None:
         raise NotFound("Dieses Produkt gibt es im Katalog nicht.")

@@ -17,6 +17,7 @@ from audit.log import record
 from core.clock import utcnow
 from core.config import get_settings
 from core.errors import DomainError, NotFound
+from core.text import search_text
 from models import MailStatus, OutboxMail, Role
 from notifications.render import render_mail
 
@@ -91,8 +92,8 @@ def list_mails(
     query = select(OutboxMail)
     if status is not None:
         query = query.where(OutboxMail.status == status)
-    if text:
-        needle = text.lower()  # % and _ are searched literally (autoescape)
+    needle = search_text(text).lower()  # % and _ are searched literally (autoescape)
+    if needle:
         query = query.where(
             func.lower(OutboxMail.to_address).contains(needle, autoescape=True)
             | func.lower(OutboxMail.subject).contains(needle, autoescape=True)

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from core.text import clean_free_text
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # Event code → what the mail is about (German, for the Postausgang); each has three template files.
@@ -78,6 +80,6 @@ def render_mail(event: str, context: dict[str, Any]) -> RenderedMail:
     subject = _ENV.get_template(f"{event}.subject.txt").render(context)
     text = _ENV.get_template(f"{event}.txt").render(context)
     html = _ENV.get_template(f"{event}.html").render(context)
-    # One line, no control characters: a subject can never inject a header.
-    subject = re.sub(r"\s+", " ", subject).strip()
+    # One line, no control or direction characters: a subject can never inject a header.
+    subject = re.sub(r"\s+", " ", clean_free_text(subject, multiline=False))
     return RenderedMail(subject=subject, text=text.strip() + "\n", html=html.strip() + "\n")

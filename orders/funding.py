@@ -11,7 +11,10 @@ from accounts.access import require_current, require_staff
 from accounts.actor import Actor
 from audit.log import record
 from core.errors import FieldErrors
+from core.text import clean_free_text
 from models import FundingProgramme, Role
+
+MAX_NAME, MAX_DESCRIPTION = 200, 2000  # the columns of FundingProgramme
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,16 @@ def add_programme(
     """Record a funding programme (KISA); refused with German messages at the fields when invalid."""
     require_staff(actor)
     require_current(session, actor, Role.KISA, Role.ADMIN)
+    name = clean_free_text(name, multiline=False)
+    description = clean_free_text(description, multiline=True)
     errors: dict[str, str] = {}
-    if len(name.strip()) < 5:
+    if len(name) < 5:
         errors["name"] = "Bitte geben Sie den Namen des Förderprogramms an."
+    elif len(name) > MAX_NAME:
+        errors["name"] = f"Bitte kürzen Sie den Namen auf höchstens {MAX_NAME} Zeichen (jetzt {len(name)})."
+    if len(description) > MAX_DESCRIPTION:
+        errors["description"] = (f"Bitte kürzen Sie die Beschreibung auf höchstens {MAX_DESCRIPTION} Zeichen "
+                                 f"(jetzt {len(description)}).")
     for field, value in (("setup_percent", setup_percent), ("licence_percent", licence_percent)):
         if not 0 <= value <= 100:
             errors[field] = "Der Anteil liegt zwischen 0 und 100 Prozent."
@@ -69,7 +79,7 @@ def add_programme(
         errors["valid_to"] = "Das Ende darf nicht vor dem Beginn liegen."
     if errors:
         raise FieldErrors(errors)
-    programme = FundingProgramme(name=name.strip(), description=description.strip()[:2000], setup_percent=setup_percent,
+    programme = FundingProgramme(name=name, description=description, setup_percent=setup_percent,
                                  licence_percent=licence_percent, valid_from=valid_from, valid_to=valid_to,
                                  created_by=actor.email)
     session.add(programme)

@@ -18,10 +18,10 @@ from core.errors import DomainError, FieldErrors
 from lifecycle.changes import request_change
 from models import OUTCOME_NAMES, OrderedProductState, Role, TestOutcome
 from web.backoffice import show_feedback
-from web.downloads import deferred
+from web.downloads import deferred, safe_filename
 from web.forms import field_error
 from web.guard import require_actor
-from web.navigation import view_button
+from web.navigation import is_record_id, view_button
 from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.text import count, fmt_datetime, md
 
@@ -44,7 +44,7 @@ def _list_link() -> None:
 
 # ---- the list (no ``nr``) -------------------------------------------------------------------------------------------
 raw_nr = st.query_params.get("nr", "")
-if not raw_nr.isdigit():
+if not is_record_id(raw_nr):
     st.title("Test und Abnahme")
     st.caption("Nach dem Go-Live im Wartungsmodus testen die im Fragebogen benannten Testpersonen den "
                "Online-Antragsassistenten. Danach erteilt die Koordinatorin oder der Koordinator die Abnahme, die "
@@ -194,7 +194,7 @@ def _pdf_download(acceptance: AcceptanceInfo, *, key: str, label: str = "Abnahme
             return acceptance_pdf(session, actor=actor, ordered_product_id=nr, round_number=round_number)
 
     st.download_button(label, data=deferred(pdf, what="Abnahmeprotokoll (PDF)"),
-                       file_name=f"Abnahmeprotokoll_{view.ags}_{nr}_Runde{round_number}.pdf",
+                       file_name=safe_filename("Abnahmeprotokoll", view.ags, nr, f"Runde{round_number}", extension="pdf"),
                        mime="application/pdf", icon=":material/picture_as_pdf:", key=key, on_click="ignore")
 
 
@@ -304,7 +304,7 @@ def _earlier(acceptances: list[AcceptanceInfo]) -> None:
 
 # ---- header ---------------------------------------------------------------------------------------------------------
 _list_link()
-st.title(view.product_name)
+st.title(md(view.product_name))
 st.markdown(f"**{md(view.municipality_name)}** (AGS {md(view.ags)}) · :blue-badge[{md(view.state_name)}] · seit "
             f"{fmt_datetime(view.state_since)}")
 if not municipal:

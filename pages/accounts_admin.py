@@ -23,7 +23,7 @@ st.title("Benutzerkonten")
 
 message = st.session_state.pop("adm_message", None)
 if message:
-    st.success(message)
+    st.success(md(message))
 
 text = st.text_input("Suche nach Name oder E-Mail-Adresse", key="adm_text", max_chars=100)
 with session_scope() as session:
@@ -60,13 +60,13 @@ if picked is not None:
     disable = target.status == UserStatus.ACTIVE
     st.caption("Deaktivierte Konten können sich nicht anmelden; laufende Sitzungen enden sofort." if disable else
                "Das Konto kann sich danach wieder anmelden.")
-    confirm = st.checkbox(f"Ja, {target.full_name} {'deaktivieren' if disable else 'wieder aktivieren'}", key="adm_confirm")
+    confirm = st.checkbox(f"Ja, {md(target.full_name)} {'deaktivieren' if disable else 'wieder aktivieren'}", key="adm_confirm")
     if st.button("Deaktivieren" if disable else "Wieder aktivieren", disabled=not confirm, key="adm_toggle"):
         try:
             with session_scope() as session:
                 set_disabled(session, actor=actor, user_id=target.user_id, disabled=disable)
         except DomainError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
         else:
             st.session_state["adm_message"] = (
                 f"{target.full_name} ist {'deaktiviert' if disable else 'wieder aktiv'}."

@@ -15,6 +15,7 @@ from orders.checkout import place_order
 from orders.contracts import current_contract
 from web.guard import require_actor
 from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
+from web.text import md
 
 actor = require_actor(Role.KOMMUNE)
 PASSWORD = "cart_password"
@@ -27,7 +28,7 @@ if placed:
     st.page_link("pages/my_orders.py", label="Zu Meine Bestellungen", icon=":material/receipt_long:")
 problem = st.session_state.pop("cart_problem", None)
 if problem:
-    st.error(problem)
+    st.error(md(problem))
 
 with session_scope() as session:
     cart = view_cart(session, actor=actor)
@@ -48,7 +49,7 @@ def _remove(product_id: str) -> None:
 for line in cart.lines:
     with st.container(border=True):
         name, prices, action = st.columns([3, 3, 1])
-        name.markdown(f"**{line.product.name}**  \n{line.product.short_description}")
+        name.markdown(f"**{md(line.product.name)}**  \n{md(line.product.short_description)}")
         funded = line.price
         text = f"Einrichtung {euro(funded.setup_cents)} · Lizenz {euro(funded.yearly_cents)}/Jahr"
         if funded.programme:
@@ -57,7 +58,7 @@ for line in cart.lines:
         action.button("", key=f"cart_rm_{line.product.id}", icon=":material/delete:", help="Aus dem Warenkorb entfernen",
                       on_click=_remove, args=(line.product.id,))
         if line.problem:
-            st.warning(line.problem, icon=":material/block:")
+            st.warning(md(line.problem), icon=":material/block:")
 
 total = cart.total
 st.subheader("Summe")
@@ -67,7 +68,7 @@ left.metric("Einrichtung (einmalig)", euro(total.due_setup_cents),
 right.metric("Lizenz und Pflege pro Jahr", euro(total.due_yearly_cents),
              help=f"Listenpreis {euro(total.yearly_cents)}" if total.yearly_cents != total.due_yearly_cents else None)
 if cart.programme_name:
-    st.caption(f"Berücksichtigt: {cart.programme_name}.")
+    st.caption(f"Berücksichtigt: {md(cart.programme_name)}.")
 else:
     st.caption("Für heute gilt kein Förderprogramm; es gelten die Listenpreise. Alle Preise sind Beispielpreise.")
 
@@ -75,7 +76,7 @@ if contract is None:
     st.error("Es ist kein Mustervertrag hinterlegt. Bitte wenden Sie sich an KISA.")
     st.stop()
 st.subheader("Mustervertrag")
-with st.expander(f"{contract.title} – Fassung {contract.version}", expanded=False):
+with st.expander(f"{md(contract.title)} – Fassung {md(contract.version)}", expanded=False):
     st.text(contract.body)  # plain text: nothing in it is interpreted
 
 
@@ -97,8 +98,8 @@ def _place(revision: int, contract_id: int) -> None:
 
 
 municipality_name = municipality.name if municipality else "meine Kommune"
-st.checkbox(f"Ich bin berechtigt, für {municipality_name} zu bestellen, und habe den Mustervertrag (Fassung {contract.version}) "
-            "und die Preishinweise gelesen.", key="cart_authorised")
+st.checkbox(f"Ich bin berechtigt, für {md(municipality_name)} zu bestellen, und habe den Mustervertrag "
+            f"(Fassung {md(contract.version)}) und die Preishinweise gelesen.", key="cart_authorised")
 password_field(PASSWORD)
 st.button("Verbindlich bestellen", type="primary", icon=":material/shopping_cart_checkout:", key="cart_order",
           disabled=not cart.orderable or not st.session_state.get("cart_authorised"),

@@ -48,8 +48,9 @@ from catalog.store import (
 from core.clock import utcnow
 from core.db import session_scope
 from core.errors import DomainError
+from web.downloads import safe_filename
 from web.state import current_actor
-from web.text import BERLIN
+from web.text import BERLIN, md
 
 NEW = "__neu__"  # selectbox entry "Neues Produkt anlegen" (product ids are slugs and never look like this)
 # session-state key of the widget holding each form value of catalog.editing.form_values
@@ -190,7 +191,7 @@ with edit_tab:
                 with session_scope() as session:
                     loaded_product, loaded_version = get_product(session, pick)
             except DomainError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
                 st.stop()
             _fill_form(loaded_product, loaded_version, pick)
 
@@ -198,7 +199,7 @@ with edit_tab:
         is_new = pick == NEW
         editors: dict[str, pd.DataFrame] = {}
         with st.form("cat_adm_form", enter_to_submit=False):
-            st.subheader("Neues Produkt" if is_new else by_id[pick].name)
+            st.subheader("Neues Produkt" if is_new else md(by_id[pick].name))
             st.text_input(FIELD_NAMES["name"], key="cat_adm_name", max_chars=300)
             if is_new:
                 st.text_input(
@@ -269,7 +270,7 @@ with edit_tab:
             except StaleEdit as exc:
                 S["cat_adm_stale"] = str(exc)
             except DomainError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(str(exc)), icon=":material/error:")
             else:
                 S["cat_adm_message"] = (f"„{saved.name}“ ist angelegt." if is_new
                                         else f"Die Änderungen an „{saved.name}“ sind gespeichert.")
@@ -277,7 +278,7 @@ with edit_tab:
                 st.rerun()
 
         if S.get("cat_adm_stale"):
-            st.error(f"**Nicht gespeichert:** {S['cat_adm_stale']}", icon=":material/sync_problem:")
+            st.error(f"**Nicht gespeichert:** {md(S['cat_adm_stale'])}", icon=":material/sync_problem:")
             st.caption("„Neu laden“ zeigt den aktuellen Stand; Ihre Eingaben im Formular werden dabei verworfen. "
                        "Notieren Sie sich vorher, was Sie ändern wollten.")
             st.button("Neu laden", icon=":material/refresh:", key="cat_adm_reload",
@@ -285,7 +286,7 @@ with edit_tab:
 
         message = S.pop("cat_adm_message", None)
         if message:
-            st.success(message, icon=":material/check_circle:")
+            st.success(md(message), icon=":material/check_circle:")
 
         if not is_new and by_id[pick].status != ProductStatus.EINGESTELLT:
             st.subheader("Produkt einstellen")
@@ -294,7 +295,7 @@ with edit_tab:
                 "die es schon bestellt haben, behalten es mit allen Angaben. Nicht gespeicherte Änderungen im "
                 "Formular oben gehen dabei verloren. Rückgängig machen: Status wieder auf „verfügbar“ setzen."
             )
-            confirm = st.checkbox(f"Ja, „{by_id[pick].name}“ einstellen", key="cat_adm_retire_confirm")
+            confirm = st.checkbox(f"Ja, „{md(by_id[pick].name)}“ einstellen", key="cat_adm_retire_confirm")
             if st.button("Einstellen", icon=":material/archive:", disabled=not confirm, key="cat_adm_retire"):
                 try:
                     with session_scope() as session:
@@ -304,7 +305,7 @@ with edit_tab:
                     S["cat_adm_stale"] = str(exc)
                     st.rerun()
                 except DomainError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md(str(exc)), icon=":material/error:")
                 else:
                     S["cat_adm_message"] = f"„{retired.name}“ ist eingestellt und kann nicht mehr neu bestellt werden."
                     S["cat_adm_goto"] = retired.id
@@ -329,7 +330,7 @@ with exchange_tab:
     today = utcnow().astimezone(BERLIN).date().isoformat()
     st.download_button(
         "Katalog herunterladen", data=json.dumps(exported, ensure_ascii=False, indent=2),
-        file_name=f"oaa-katalog-{today}.json", mime="application/json", icon=":material/download:",
+        file_name=safe_filename("oaa-katalog", today, extension="json"), mime="application/json", icon=":material/download:",
         key="cat_adm_export", on_click="ignore",
     )
     st.caption("1 Produkt" if len(exported) == 1 else f"{len(exported)} Produkte")
@@ -352,9 +353,9 @@ with exchange_tab:
             raw = json.loads(upload.getvalue().decode("utf-8-sig"))
             entries = parse_entries(raw, upload.name)
         except UnicodeDecodeError:
-            st.error(f"„{upload.name}“ ist keine Textdatei in UTF-8. Es wurde nichts geändert.", icon=":material/error:")
+            st.error(f"„{md(upload.name)}“ ist keine Textdatei in UTF-8. Es wurde nichts geändert.", icon=":material/error:")
         except json.JSONDecodeError as exc:
-            st.error(f"„{upload.name}“ ist keine gültige JSON-Datei (Zeile {exc.lineno}, Spalte {exc.colno}). "
+            st.error(f"„{md(upload.name)}“ ist keine gültige JSON-Datei (Zeile {exc.lineno}, Spalte {exc.colno}). "
                      "Es wurde nichts geändert. Bitte verwenden Sie eine Datei aus „Katalog herunterladen“.",
                      icon=":material/error:")
         except CatalogError as exc:
@@ -367,7 +368,7 @@ with exchange_tab:
                 with session_scope() as session:
                     report = import_catalog(session, entries=entries, actor=actor, dry_run=True)
             except DomainError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(str(exc)), icon=":material/error:")
                 st.stop()
             st.markdown("**Probelauf** – noch ist nichts geändert:")
             _show_report(report, names)
@@ -391,7 +392,7 @@ with exchange_tab:
                         with session_scope() as session:
                             done = import_catalog(session, entries=entries, actor=actor)
                     except DomainError as exc:
-                        st.error(str(exc), icon=":material/error:")
+                        st.error(md(str(exc)), icon=":material/error:")
                     else:
                         if done.problems:
                             st.error("Der Katalog hat sich inzwischen geändert; der Import wurde nicht übernommen:\n\n"

@@ -12,6 +12,7 @@ from models import Role
 from orders.cart import add_to_cart
 from web.cached import catalog_index
 from web.guard import require_actor
+from web.text import md
 
 STATUS_BADGE = {
     ProductStatus.VERFUEGBAR: ":green-badge[verfügbar]",
@@ -55,22 +56,22 @@ def _add(product_id: str, name: str) -> None:
         with session_scope() as session:
             add_to_cart(session, actor=actor, product_id=product_id)
     except DomainError as exc:
-        st.toast(str(exc), icon=":material/block:")
+        st.toast(md(str(exc)), icon=":material/block:")
     else:
-        st.toast(f"{name} liegt im Warenkorb.", icon=":material/shopping_cart:")
+        st.toast(f"{md(name)} liegt im Warenkorb.", icon=":material/shopping_cart:")
 
 
 def product_line(hit: Hit | None, product_id: str, name: str, short: str, status: ProductStatus) -> None:
     """Show one product as a link to its detail page with its status and, for hits, why it matched."""
     left, badge, add = st.columns([10, 2, 1])
-    left.page_link("pages/product.py", label=name, query_params={"id": product_id}, icon=":material/description:")
+    left.page_link("pages/product.py", label=md(name), query_params={"id": product_id}, icon=":material/description:")
     badge.markdown(STATUS_BADGE[status])
     if can_order and status == ProductStatus.VERFUEGBAR:
         add.button("", icon=":material/add_shopping_cart:", key=f"cat_add_{product_id}", help="In den Warenkorb",
                    on_click=_add, args=(product_id, name))
-    st.caption(short)
+    st.caption(md(short))
     if hit is not None:
-        st.caption("Gefunden über: " + " · ".join(hit.reasons[:3]))
+        st.caption("Gefunden über: " + " · ".join(md(reason) for reason in hit.reasons[:3]))
 
 
 PER_GROUP = 20  # products shown per group before "Mehr anzeigen"

@@ -14,7 +14,7 @@ from orders.contracts import current_contract, list_contracts, publish_contract
 from orders.funding import add_programme, list_programmes, programme_on
 from web.forms import field_error
 from web.guard import require_actor
-from web.text import fmt_date, fmt_datetime
+from web.text import fmt_date, fmt_datetime, md
 
 actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Vertrag und Förderung")
@@ -23,7 +23,7 @@ st.caption("Kommunen bestellen unter der heute gültigen Fassung des Mustervertr
 
 message = st.session_state.pop("con_message", None)
 if message:
-    st.success(message)
+    st.success(md(message))
 
 today = today_local()
 with session_scope() as session:
@@ -34,10 +34,10 @@ with session_scope() as session:
 
 contract_tab, funding_tab = st.tabs(["Mustervertrag", "Förderprogramme"])
 with contract_tab:
-    st.markdown(f"Heute gültig: **{valid.title} – Fassung {valid.version}**" if valid else "Heute gilt keine Fassung.")
+    st.markdown(f"Heute gültig: **{md(valid.title)} – Fassung {md(valid.version)}**" if valid else "Heute gilt keine Fassung.")
     for contract in contracts:
-        with st.expander(f"Fassung {contract.version} – gültig ab {fmt_date(contract.valid_from)}"):
-            st.caption(f"Veröffentlicht {fmt_datetime(contract.published_at)} von {contract.published_by}")
+        with st.expander(f"Fassung {md(contract.version)} – gültig ab {fmt_date(contract.valid_from)}"):
+            st.caption(f"Veröffentlicht {fmt_datetime(contract.published_at)} von {md(contract.published_by)}")
             st.text(contract.body)
     st.subheader("Neue Fassung veröffentlichen")
     errors: dict[str, str] = st.session_state.get("con_errors", {})
@@ -68,7 +68,7 @@ with contract_tab:
         st.rerun()
 
 with funding_tab:
-    st.markdown(f"Heute gilt: **{funding_today.name}**" if funding_today else "Heute gilt kein Förderprogramm.")
+    st.markdown(f"Heute gilt: **{md(funding_today.name)}**" if funding_today else "Heute gilt kein Förderprogramm.")
     st.dataframe(
         [{"Programm": p.name, "Einrichtung": f"{p.setup_percent} %", "Lizenz": f"{p.licence_percent} %",
           "von": fmt_date(p.valid_from), "bis": fmt_date(p.valid_to) if p.valid_to else "offen"} for p in programmes],
@@ -86,6 +86,7 @@ with funding_tab:
         end = right.date_input("Gültig bis (leer: offen)", key="fun_to", value=None, format="DD.MM.YYYY")
         field_error(ferrors, "valid_to")
         description = st.text_area("Beschreibung", key="fun_description", max_chars=2000)
+        field_error(ferrors, "description")
         added = st.form_submit_button("Anlegen", type="primary")
     if added:
         try:

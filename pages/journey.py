@@ -25,7 +25,7 @@ from journey.timeline import (
 from models import Role
 from web.guard import require_actor
 from web.journey_chart import municipality_chart, product_chart
-from web.navigation import view_button
+from web.navigation import is_record_id, view_button
 from web.text import count, fmt_date, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -109,7 +109,7 @@ def _product_view(nr: int) -> None:
         _overview_link(st.query_params.get("kommune", ""))
         st.stop()
     _overview_link(journey.ags)
-    st.title(journey.product_name)
+    st.title(md(journey.product_name))
     head = f"**{md(journey.municipality_name)}** · " if staff else ""
     st.markdown(f"{head}{_badges(journey)} · {md(_who(journey))}")
     with st.container(border=True):
@@ -270,7 +270,7 @@ def _overview() -> None:
 
 
 raw_nr = st.query_params.get("nr", "")
-if raw_nr.isdigit():
+if is_record_id(raw_nr):
     _product_view(int(raw_nr))
 else:
     _overview()

@@ -25,6 +25,7 @@ from web.backoffice import assign_control, due_text, show_feedback
 from web.cached import gemeinden
 from web.downloads import configuration_downloads
 from web.guard import require_actor
+from web.navigation import is_record_id
 from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.text import count, fmt_datetime, md
 
@@ -39,7 +40,7 @@ def _back_link() -> None:
 
 
 raw_nr = st.query_params.get("nr", "")
-if not raw_nr.isdigit():
+if not is_record_id(raw_nr):
     st.title("Vorgang")
     st.info("Bitte wählen Sie den Vorgang im Arbeitsvorrat.")
     _back_link()
@@ -175,7 +176,7 @@ def _go_live() -> None:
 
 # ---- header -------------------------------------------------------------------------------------------------------
 _back_link()
-st.title(item.product_name)
+st.title(md(item.product_name))
 waiting = f" · wartet auf {md(item.waiting_for)}" if item.waiting_for != "–" else ""
 st.markdown(f"**{md(item.municipality_name)}** (AGS {item.ags}) · :blue-badge[{md(item.state_name)}]{waiting} · "
             + (f"seit {count(item.age_days, 'Tag', 'Tagen')} in diesem Stand" if item.age_days else "seit heute in diesem Stand"))
@@ -197,7 +198,7 @@ show_feedback(FEEDBACK)
 def _downloads() -> None:
     """Offer the configuration PDF and the JSON export of the latest submission."""
     assert qid is not None
-    configuration_downloads(actor, qid, stem=f"Konfiguration_{item.ags}_{nr}", key=f"kc_{nr}", json_label="Export (JSON)",
+    configuration_downloads(actor, qid, name=("Konfiguration", item.ags, nr), key=f"kc_{nr}", json_label="Export (JSON)",
                             widths=(1, 1, 2))
 
 

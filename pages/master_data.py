@@ -115,7 +115,7 @@ def _feedback() -> None:
     if applied is not None:
         st.success(f"Stammdaten in {count(applied, 'Fragebogen', 'Fragebögen')} übernommen.", icon=":material/task_alt:")
     if state.get("md_apply_problem"):
-        st.error(state.pop("md_apply_problem"))
+        st.error(md(state.pop("md_apply_problem")))
 
     drafts = state.get("md_drafts") or ()
     if drafts:
@@ -123,7 +123,7 @@ def _feedback() -> None:
             st.markdown("**Diese Fragebögen sind noch nicht eingereicht und enthalten andere Angaben.** "
                         "Sollen die neuen Stammdaten dort übernommen werden?")
             for draft in drafts:
-                st.checkbox(f"{draft.product_name} – {', '.join(draft.labels)}", value=True,
+                st.checkbox(f"{md(draft.product_name)} – {md(', '.join(draft.labels))}", value=True,
                             key=f"md_apply_{draft.questionnaire_id}")
             apply_col, skip_col = st.columns(2)
             apply_col.button("In ausgewählte Fragebögen übernehmen", type="primary", on_click=_apply,
@@ -132,7 +132,7 @@ def _feedback() -> None:
 
     stale = state.pop("md_stale", None)
     if stale:
-        st.warning(stale, icon=":material/sync_problem:")
+        st.warning(md(stale), icon=":material/sync_problem:")
         by_key = {q.key: q for q in questions}
         for key, value in state.pop("md_stale_answers", {}).items():
             shown = "; ".join(answer_lines(by_key[key], value, names))

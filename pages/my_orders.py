@@ -11,7 +11,7 @@ from documents.contract import render_contract
 from models import Role
 from orders.contract_document import contract_data
 from orders.history import cancel_line, list_orders
-from web.downloads import deferred
+from web.downloads import deferred, safe_filename
 from web.guard import require_actor
 from web.text import fmt_datetime, md
 
@@ -20,10 +20,10 @@ st.title("Meine Bestellungen" if actor.role == Role.KOMMUNE else "Bestellungen")
 
 message = st.session_state.pop("ord_message", None)
 if message:
-    st.success(message)
+    st.success(md(message))
 problem = st.session_state.pop("ord_problem", None)
 if problem:
-    st.error(problem)
+    st.error(md(problem))
 
 with session_scope() as session:
     orders = list_orders(session, actor=actor)
@@ -70,12 +70,12 @@ for position, view in enumerate(orders):
                                     query_params={"nr": str(line.ordered_product_id)})
             if actor.role == Role.KOMMUNE and lv.cancellable:
                 with action_col.popover("Stornieren", icon=":material/cancel:"):
-                    st.write(f"{line.product_name} wirklich stornieren? Das lässt sich nicht rückgängig machen; "
+                    st.write(f"{md(line.product_name)} wirklich stornieren? Das lässt sich nicht rückgängig machen; "
                              "Sie können das Produkt danach neu bestellen.")
                     st.button("Ja, stornieren", key=f"ord_cancel_{line.id}", type="primary",
                               on_click=_cancel, args=(order.id, line.id, line.product_name))
         st.markdown(f"**Summe:** Einrichtung {euro(order.due_setup_cents)} · Lizenz {euro(order.due_yearly_cents)}/Jahr")
         assert order.id is not None
-        st.download_button("Vertrag als PDF", data=_pdf(order.id), file_name=f"Vertrag_{order.number}.pdf",
-                           mime="application/pdf", icon=":material/picture_as_pdf:", key=f"ord_pdf_{order.id}",
-                           on_click="ignore")
+        st.download_button("Vertrag als PDF", data=_pdf(order.id),
+                           file_name=safe_filename("Vertrag", order.number, extension="pdf"), mime="application/pdf",
+                           icon=":material/picture_as_pdf:", key=f"ord_pdf_{order.id}", on_click="ignore")

@@ -120,8 +120,8 @@ if picked is not None:
             else:
                 st.session_state["outbox_message"] = f"Nr. {picked} wird beim nächsten Versandlauf erneut versendet."
                 st.rerun()
-        html_tab, text_tab = st.tabs(["HTML-Ansicht", "Textfassung"])
-        with html_tab:
-            st.html(mail.html_body)  # sanitised by Streamlit (DOMPurify); JavaScript never runs
+        text_tab, html_tab = st.tabs(["Textfassung", "HTML-Quelltext"])
         with text_tab:
             st.code(mail.text_body, language=None, wrap_lines=True)
+        with html_tab:  # as source: the HTML carries user text, and no page renders HTML made from data
+            st.code(mail.html_body, language="html", wrap_lines=True)

@@ -32,6 +32,7 @@ from support.threads import (
 from web.backoffice import show_feedback
 from web.forms import field_error
 from web.guard import require_actor
+from web.navigation import is_record_id
 from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -241,7 +242,7 @@ def _prefill(choices: list[ProductChoice]) -> bool:
     if state.get(PREFILLED) != params:
         state[PREFILLED] = params
         nr, _item, title = params
-        if nr.isdigit() and int(nr) in {c.ordered_product_id for c in choices}:
+        if is_record_id(nr) and int(nr) in {c.ordered_product_id for c in choices}:
             state[PRODUCT] = int(nr)
         if title:
             state[TITLE] = title[:MAX_TITLE]
@@ -263,7 +264,7 @@ def _new_report(choices: list[ProductChoice]) -> None:
                     "bereitgestellt hat.", icon=":material/info:")
             return
         nr = st.query_params.get("nr", "")
-        if nr and (not nr.isdigit() or int(nr) not in names):
+        if nr and (not is_record_id(nr) or int(nr) not in names):
             st.warning("Für das Produkt aus dem Link lässt sich derzeit kein Problem melden. Bitte wählen Sie das "
                        "Produkt aus der Liste.", icon=":material/warning:")
         st.selectbox("Produkt", list(names), key=PRODUCT, index=None, format_func=lambda i: names.get(i, "?"),
@@ -337,7 +338,7 @@ def _kisa_overview() -> None:
 
 
 raw_id = st.query_params.get("meldung", "")
-if raw_id.isdigit():
+if is_record_id(raw_id):
     _show_thread(int(raw_id))
 elif municipal:
     _municipal_overview()

@@ -14,7 +14,7 @@ from core.money import euro
 from models import Role
 from orders.cart import add_to_cart
 from web.guard import require_actor
-from web.text import fmt_date
+from web.text import fmt_date, md
 
 TYPE_NAMES = {
     "text": "Text", "langtext": "Langtext", "datum": "Datum", "zahl": "Zahl", "betrag": "Betrag", "ja_nein": "Ja/Nein",
@@ -34,20 +34,20 @@ except NotFound:
     st.stop()
 
 st.page_link("pages/catalog_search.py", label="Zurück zum Katalog", icon=":material/arrow_back:")
-st.title(product.name)
+st.title(md(product.name))
 badge = {ProductStatus.VERFUEGBAR: ":green-badge[verfügbar]", ProductStatus.GEPLANT: ":orange-badge[geplant]",
          ProductStatus.EINGESTELLT: ":gray-badge[eingestellt]"}[product.status]
 st.markdown(f"{badge} &nbsp; {product.group.value} {product.group_name} · Hersteller: **{product.manufacturer.value}**")
-st.write(product.short_description)
+st.markdown(md(product.short_description))
 
 info, order = st.columns([3, 1])
 with info:
-    st.markdown(product.description)
+    st.markdown(md(product.description))
 with order, st.container(border=True):
     st.markdown(f"**Einrichtung:** {euro(product.prices.setup_cents)}  \n"
                 f"**Lizenz und Pflege:** {euro(product.prices.yearly_licence_cents)} pro Jahr")
     if product.prices.note:
-        st.caption(product.prices.note)
+        st.caption(md(product.prices.note))
     if product.prices.sample:
         st.caption(":material/info: Beispielpreis")
     own = next((u for u in usage.usages if u.municipality_id == actor.municipality_id and u.is_open), None)
@@ -63,21 +63,21 @@ with order, st.container(border=True):
                 with session_scope() as session:
                     add_to_cart(session, actor=actor, product_id=product.id)
             except DomainError as exc:
-                st.warning(str(exc))
+                st.warning(md(str(exc)))
             else:
                 st.session_state["prod_added"] = "Im Warenkorb."
                 st.rerun()
         st.page_link("pages/cart.py", label="Zum Warenkorb", icon=":material/shopping_cart:")
 
 facts = st.columns(3)
-facts[0].markdown("**Rechtsgrundlagen**\n\n" + "\n".join(f"- {b}" for b in product.legal_basis))
+facts[0].markdown("**Rechtsgrundlagen**\n\n" + "\n".join(f"- {md(b)}" for b in product.legal_basis))
 facts[1].markdown("**LeiKa-Schlüssel**\n\n" + "\n".join(f"- `{k}`" for k in product.leika_keys))
 facts[2].markdown(
     "**Datenübergabe**\n\n" + "\n".join(f"- {DELIVERY_NAMES[d]}" for d in product.data_delivery)
-    + ("\n\n**Fachverfahren**\n\n" + "\n".join(f"- {f}" for f in product.fachverfahren) if product.fachverfahren else "")
+    + ("\n\n**Fachverfahren**\n\n" + "\n".join(f"- {md(f)}" for f in product.fachverfahren) if product.fachverfahren else "")
 )
-hints = ([f"Lebenslagen: {', '.join(product.life_situations)}"] if product.life_situations else []) + (
-    [f"Auch gesucht als: {', '.join(product.synonyms)}"] if product.synonyms else []
+hints = ([f"Lebenslagen: {md(', '.join(product.life_situations))}"] if product.life_situations else []) + (
+    [f"Auch gesucht als: {md(', '.join(product.synonyms))}"] if product.synonyms else []
 )
 if hints:
     st.caption(" · ".join(hints))
@@ -112,7 +112,7 @@ with tabs[4]:
         st.info("Noch keine Releases veröffentlicht.")
     for release in sorted(product.releases, key=lambda r: r.date, reverse=True):
         review = " · :orange-badge[Konfiguration prüfen]" if release.requires_config_review else ""
-        st.markdown(f"**Version {release.version}** vom {fmt_date(release.date)}{review}  \n{release.notes}")
+        st.markdown(f"**Version {md(release.version)}** vom {fmt_date(release.date)}{review}  \n{md(release.notes)}")
 with tabs[5]:
     st.markdown(f"**{usage.live_count}** Kommune(n) nutzen diesen OAA live, **{usage.in_progress_count}** richten ihn ein.")
     if usage.usages:

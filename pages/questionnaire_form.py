@@ -17,6 +17,7 @@ from questionnaire.submission import ChangedMeanwhile, Incomplete, list_submissi
 from web.cached import gemeinden
 from web.downloads import configuration_downloads
 from web.guard import require_actor
+from web.navigation import is_record_id
 from web.questionnaire_panels import adopt_panel, copy_panel, invite_panel
 from web.questionnaire_review import show_answers, show_problems
 from web.questions import read_widget, render_questions, sync_widgets
@@ -26,7 +27,7 @@ actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 state = st.session_state
 
 raw_nr = st.query_params.get("nr", "")
-if not raw_nr.isdigit():
+if not is_record_id(raw_nr):
     st.title("Konfigurationsfragebogen")
     st.info("Bitte wählen Sie den Fragebogen in der Übersicht.")
     st.page_link("pages/questionnaires.py", label="Zur Übersicht der Fragebögen", icon=":material/checklist:")
@@ -37,7 +38,7 @@ try:
         view = read_questionnaire(session, actor=actor, questionnaire_id=questionnaire_id)
 except DomainError as exc:
     st.title("Konfigurationsfragebogen")
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.page_link("pages/questionnaires.py", label="Zur Übersicht der Fragebögen", icon=":material/checklist:")
     st.stop()
 
@@ -120,7 +121,7 @@ def _submit(reviewed_version: int) -> None:
 
 
 # ---- header -------------------------------------------------------------------------------------------------------
-st.title(view.product.name)
+st.title(md(view.product.name))
 badge = f":blue-badge[{view.state_name}]"
 st.markdown(f"Konfigurationsfragebogen · **{md(view.municipality_name)}** (AGS {view.municipality_ags}) · {badge}")
 if view.updated_by:
@@ -160,7 +161,7 @@ if remarks:
 
 def _downloads() -> None:
     """Offer the configuration PDF and the JSON export (the latest submission, else the draft)."""
-    configuration_downloads(actor, qid, stem=f"Konfiguration_{view.municipality_ags}_{view.product.id}", key=f"fb_{qid}",
+    configuration_downloads(actor, qid, name=("Konfiguration", view.municipality_ags, view.product.id), key=f"fb_{qid}",
                             json_label="Export für KISA (JSON)")
 
 
@@ -213,7 +214,7 @@ with body_col:
     conflict = state.get(CONFLICT)
     if conflict:
         clash: EditConflict = conflict["exc"]
-        st.error(str(clash), icon=":material/sync_problem:")
+        st.error(md(str(clash)), icon=":material/sync_problem:")
         for edit in clash.edits:
             for change in edit.answers:
                 question = questions.get(change.key)
@@ -234,7 +235,7 @@ with body_col:
         show_problems(open_points, go_to=go_to)
         problem = state.pop(f"fb_submit_problem_{qid}", None)
         if problem:
-            st.error(problem)
+            st.error(md(problem))
         with st.popover("Fragebogen einreichen …", icon=":material/send:", disabled=bool(open_points)):
             st.write("Nach dem Einreichen sind die Angaben schreibgeschützt, bis KISA eine Rückfrage stellt. "
                      "KISA beginnt dann mit der Prüfung und Einrichtung.")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from accounts.validation import normalise_email, normalise_phone
+from core.text import clean_free_text  # imported from here by the domain packages
 from questionnaire.definition import Question, Step
 
 Value = str | int | float | bool | list[str] | list[dict[str, str]] | None
 MAX_PERSONS = 10
+MAX_PERSON_NAME = 200
 
 _UNC = re.compile(r"^\\\\[A-Za-z0-9][A-Za-z0-9.\-]*(\\[^\\/:*?\"<>|]+)+\\?$")
 _POSIX = re.compile(r"^(/[^/\\:*?\"<>|]+)+/?$")
@@ -27,27 +28,6 @@ _NUMBER = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 class ValueProblem(ValueError):
     """A value is not acceptable; the message is German and shown at the field."""
-
-
-# Direction overrides and isolates can make stored text read differently from what it is (spoofing).
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def clean_free_text(raw: str, *, multiline: bool) -> str:
-    """Keep what was typed; drop only control characters (NUL, escapes) and direction overrides, trim the ends.
-
-    A single-line answer gets a space for a line break (pasted text keeps its words apart); spaces such as
-    the no-break space are kept, and so are invisible joiners that names and emoji need (format characters).
-    """
-    allowed = {"\n", "\t"} if multiline else {"\t"}
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    if not multiline:
-        text = text.replace("\n", " ")
-    return "".join(
-        ch for ch in text
-        if ch in allowed
-        or (ch not in BIDI_CONTROLS and (ch.isprintable() or unicodedata.category(ch) in ("Zs", "Cf")))
-    ).strip()
 
 
 def _text(question: Question, raw: object) -> str | None:
@@ -168,8 +148,10 @@ def _persons(raw: object) -> list[dict[str, str]] | None:
         if not (name or email or phone):
             continue  # an empty row of the table
         row_problems = []
-        if len(name) < 3 or len(name) > 200:
+        if len(name) < 3:
             row_problems.append("Bitte geben Sie Vor- und Nachnamen an.")
+        elif len(name) > MAX_PERSON_NAME:
+            row_problems.append(f"Bitte kürzen Sie den Namen auf höchstens {MAX_PERSON_NAME} Zeichen (jetzt {len(name)}).")
         person = {"name": name, "email": "", "telefon": ""}
         if not email:
             row_problems.append("Bitte geben Sie die E-Mail-Adresse an.")

@@ -22,6 +22,7 @@ from accounts.actor import Actor
 from audit.log import record
 from core.clock import utcnow
 from core.errors import DomainError, FieldErrors, NotFound
+from core.text import search_text
 from models import (
     STATE_NAMES,
     CatalogProduct,
@@ -396,7 +397,7 @@ def list_problems(session: Session, *, actor: Actor, status: ProblemStatus | Non
         statement = statement.where(ProblemReport.ordered_product_id == ordered_product_id)
     if municipality_id is not None:
         statement = statement.where(ProblemReport.municipality_id == municipality_id)
-    needle = query.strip()[:100]
+    needle = search_text(query)
     if needle:  # % and _ are searched literally (autoescape)
         statement = statement.where(col(ProblemReport.title).icontains(needle, autoescape=True)
                                     | col(CatalogProduct.name).icontains(needle, autoescape=True))

@@ -122,8 +122,8 @@ def assert_no_crash(at: AppTest) -> None:
 
 
 def shown(markdown: str) -> str:
-    """Return Markdown source as a person reads it: backslash escapes of user text removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Return Markdown source as a person reads it: backslash escapes and invisible word joiners of user text removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def texts(at: AppTest | Block, kind: str) -> list[str]:

@@ -24,6 +24,7 @@ from catalog.editing import (
 )
 from catalog.loader import Problem, problems_of
 from catalog.schema import Product
+from tests.apptest_helpers import shown
 from tests.catalog_builders import make_product
 
 
@@ -193,7 +194,7 @@ def test_problems_name_table_row_and_column_in_german():
                                  original_sample=dict(product.sample_data))
     with pytest.raises(ValidationError) as caught:
         Product.model_validate(data)
-    text = problem_list(problems_of(caught.value, "Formular"), rows=numbers)
+    text = shown(problem_list(problems_of(caught.value, "Formular"), rows=numbers))  # as a person reads it
 
     assert ("- **Ausgabedaten**, Zeile 4, Spalte „Feldname (XML)“: hat nicht das erwartete Format "
             "(Kleinbuchstaben, Ziffern und Unterstrich, beginnend mit einem Buchstaben)") in text
@@ -215,9 +216,9 @@ def test_where_names_every_kind_of_field():
 
 
 def test_format_problems_say_what_is_expected():
-    assert explain(Problem("Formular", "leika_keys.1", "hat nicht das erwartete Format")) == (
+    assert shown(explain(Problem("Formular", "leika_keys.1", "hat nicht das erwartete Format"))) == (
         "**LeiKa-Schlüssel**, Zeile 2: hat nicht das erwartete Format (genau 14 Ziffern)")
-    assert explain(Problem("Formular", "releases.0.version", "hat nicht das erwartete Format")) == (
+    assert shown(explain(Problem("Formular", "releases.0.version", "hat nicht das erwartete Format"))) == (
         "**Versionen**, Zeile 1, Spalte „Version“: hat nicht das erwartete Format (z. B. 1.2 oder 1.2.3)")
     assert explain(Problem("Formular", "short_description", "ist zu kurz")) == "**Kurzbeschreibung**: ist zu kurz"
 
@@ -225,7 +226,7 @@ def test_format_problems_say_what_is_expected():
 def test_import_problems_name_the_file_entry():
     problems = [Problem("katalog.json, Eintrag 2 (wahlschein)", "status", "ist kein erlaubter Wert"),
                 Problem("katalog.json", "", "muss eine JSON-Liste von Produkten sein")]
-    assert problem_list(problems, with_source=True) == (
+    assert shown(problem_list(problems, with_source=True)) == (
         "- katalog.json, Eintrag 2 (wahlschein) – **Status**: ist kein erlaubter Wert\n"
         "- katalog.json: muss eine JSON-Liste von Produkten sein")
     assert problem_list(problems[:1]) == "- **Status**: ist kein erlaubter Wert"

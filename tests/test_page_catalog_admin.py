@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from catalog.schema import AktenplanGroup, DataDelivery, Manufacturer, ProductStatus
 from catalog.store import export_products, get_product, import_catalog, load_products, save_product
 from models import AuditEvent, OrderedProduct, Role
+from tests.apptest_helpers import shown
 from tests.builders import actor_of, make_municipality, make_user
 from tests.catalog_builders import make_product, product_data
 
@@ -33,7 +34,7 @@ def stored(engine, product_id):
 
 
 def errors(at):
-    return "\n".join(e.value for e in at.error)
+    return "\n".join(shown(e.value) for e in at.error)  # as a person reads them (user text is escaped)
 
 
 def no_crash(at):

@@ -63,7 +63,7 @@ def test_kisa_sees_all_mails_with_counts_and_filters(engine, session):
     assert list(table(at)["Empfänger"]) == ["post@suedheim.example"]
 
 
-def test_the_preview_shows_both_parts_and_renders_hostile_html_inert(engine, session):
+def test_the_preview_shows_both_parts_as_written_and_never_renders_their_html(engine, session):
     mail_id = put(engine, "registration.rejected", "anna@nordheim.example",
                   context={"reason": HOSTILE, "municipality": "Gemeinde Bärenstein"})
     at = outbox_page(engine, session)
@@ -71,16 +71,15 @@ def test_the_preview_shows_both_parts_and_renders_hostile_html_inert(engine, ses
     assert "Ihre Registrierung im OAA-Shop" in texts(at, "subheader")
     text = all_text(at)
     assert "anna@nordheim" in text and "Wartend" in text and "Message-ID" in text
-    [code] = at.code
-    assert HOSTILE in code.value and "Gemeinde Bärenstein" in code.value  # text part: exactly as written
-    [html] = at.get("html")
-    body = html.proto.body
-    assert not html.proto.unsafe_allow_javascript
-    assert "<script>" not in body and "<img" not in body and "&lt;script&gt;" in body
-    assert "Eilenburger Straße 1a, 04317 Leipzig" in body
+    text, html = at.code
+    assert HOSTILE in text.value and "Gemeinde Bärenstein" in text.value  # text part: exactly as written
+    assert html.language == "html"  # the HTML part as source, never rendered
+    assert "<script>" not in html.value and "<img" not in html.value and "&lt;script&gt;" in html.value
+    assert "Eilenburger Straße 1a, 04317 Leipzig" in html.value
+    assert not at.get("html")
     # The hostile text never reaches Markdown unescaped (no link, no HTML).
     assert all("javascript:alert(2))" not in m for m in texts(at, "markdown"))
-    assert [t.label for t in at.tabs] == ["HTML-Ansicht", "Textfassung"]
+    assert [t.label for t in at.tabs] == ["Textfassung", "HTML-Quelltext"]
 
 
 def test_a_failed_mail_can_be_put_back_into_the_queue(engine, session):

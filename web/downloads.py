@@ -1,4 +1,5 @@
-"""Downloads rendered only when clicked (UI only): the configuration PDF and JSON, and a guard for every such file.
+"""Downloads (UI only): safe file names, files rendered only when clicked with a guard for their failures, and
+the configuration PDF and JSON.
 
 Streamlit runs the ``data`` callable of a download button when it is clicked, outside the page script: an
 exception there cannot show a message on the page, and Streamlit's own note under the button is English
@@ -9,6 +10,7 @@ exception there cannot show a message on the page, and Streamlit's own note unde
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -17,6 +19,7 @@ import streamlit as st
 
 from accounts.actor import Actor
 from core.db import session_scope
+from documents.plain import ascii_slug
 from questionnaire.export import configuration_pdf, export_json
 from web.errors import log_incident
 
@@ -93,10 +96,25 @@ def german_download_errors() -> bool:
     DeferredFileHandler.handle = handle  # type: ignore[method-assign]
     return True
 
+MAX_FILENAME = 120
 
-def configuration_downloads(actor: Actor, questionnaire_id: int, *, stem: str, key: str, json_label: str,
+
+def safe_filename(*parts: object, extension: str) -> str:
+    """Return a download file name made from data, e.g. ``Abnahmeprotokoll_14627060_12_Runde1.pdf``.
+
+    Only ASCII letters, digits and ``-_.`` (umlauts and ß transliterated, everything else a ``_``), the parts joined
+    by ``_``, no leading dot and no ``..``, at most 120 characters: safe in every browser and file system.
+    """
+    slugs = [re.sub(r"\.{2,}", ".", ascii_slug(str(part), keep="-.")).strip("._-") for part in parts]
+    stem = "_".join(slug for slug in slugs if slug) or "Download"
+    suffix = re.sub(r"[^A-Za-z0-9]", "", extension).lower()[:10]
+    stem = stem[: MAX_FILENAME - len(suffix) - 1].rstrip("._-")
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def configuration_downloads(actor: Actor, questionnaire_id: int, *, name: Sequence[object], key: str, json_label: str,
                             widths: Sequence[int] = (1, 1)) -> None:
-    """Offer ``<stem>.pdf`` and ``<stem>.json`` of the latest submission (else the draft) in two columns."""
+    """Offer ``<name>.pdf`` and ``<name>.json`` of the latest submission (else the draft) in two columns."""
 
     def pdf() -> bytes:
         with session_scope() as session:
@@ -108,8 +126,8 @@ def configuration_downloads(actor: Actor, questionnaire_id: int, *, stem: str, k
 
     pdf_col, json_col, *_rest = st.columns(list(widths))
     pdf_col.download_button("Konfiguration als PDF", data=deferred(pdf, what="Konfiguration (PDF)"),
-                            file_name=f"{stem}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
-                            key=f"{key}_pdf", on_click="ignore")
-    json_col.download_button(json_label, data=deferred(data, what="Konfiguration (JSON)"), file_name=f"{stem}.json",
-                             mime="application/json", icon=":material/data_object:", key=f"{key}_json",
-                             on_click="ignore")
+                            file_name=safe_filename(*name, extension="pdf"), mime="application/pdf",
+                            icon=":material/picture_as_pdf:", key=f"{key}_pdf", on_click="ignore")
+    json_col.download_button(json_label, data=deferred(data, what="Konfiguration (JSON)"),
+                             file_name=safe_filename(*name, extension="json"), mime="application/json",
+                             icon=":material/data_object:", key=f"{key}_json", on_click="ignore")

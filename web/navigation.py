@@ -8,6 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+MAX_ID = 2_147_483_647  # the largest id a table holds (INTEGER on PostgreSQL)
+
+
+def is_record_id(raw: str) -> bool:
+    """Tell whether a query parameter is a record id: ASCII digits only (no "²" or "١") and not beyond ``MAX_ID``."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID)) and int(raw) <= MAX_ID
+
 
 def _go(params: dict[str, str]) -> None:
     st.query_params.clear()

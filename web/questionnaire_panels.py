@@ -46,10 +46,10 @@ def copy_panel(actor: Actor, view: QuestionnaireView) -> None:
             st.success(report, icon=":material/task_alt:")
             st.toast(report, icon=":material/task_alt:")  # the confirmation popover may cover the message
         for line in st.session_state.pop(f"cp_skipped_{view.id}", []):
-            st.warning(line)
+            st.warning(md(line))
         problem = st.session_state.pop(f"cp_problem_{view.id}", None)
         if problem:
-            st.error(problem)
+            st.error(md(problem))
 
 
 def _copy(actor: Actor, questionnaire_id: int, targets: list[int], steps: list[str]) -> None:
@@ -80,7 +80,7 @@ def adopt_panel(actor: Actor, view: QuestionnaireView) -> None:
             except FieldErrors:
                 st.error("Einige Angaben sind noch nicht gültig; bitte korrigieren Sie diese zuerst.")
             except DomainError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
             else:
                 st.success(f"Stammdaten gespeichert ({count(len(saved.changed_keys), 'Angabe', 'Angaben')} geändert).")
                 if saved.drafts:

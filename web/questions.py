@@ -136,8 +136,8 @@ def render_question(
 ) -> None:
     """Show the widget of one question, its help, its error and KISA's remarks on it."""
     key = widget_key(scope, question.key)
-    label = question.label + (" *" if required and question.kind != "bestaetigung" else "")
-    common: dict[str, Any] = {"key": key, "disabled": disabled, "help": question.help or None}
+    label = md(question.label) + (" *" if required and question.kind != "bestaetigung" else "")  # labels are Markdown
+    common: dict[str, Any] = {"key": key, "disabled": disabled, "help": md(question.help) or None}
     if on_change is not None:
         common |= {"on_change": on_change, "args": (question.key,)}
     kind = question.kind
@@ -170,7 +170,7 @@ def _render_persons(question: Question, scope: str, *, label: str, disabled: boo
                     on_change: Callable[..., None] | None) -> None:
     st.markdown(f"**{md(label)}**")
     if question.help:
-        st.caption(question.help)
+        st.caption(md(question.help))
     slots = st.session_state.get(_slots_key(scope, question.key), 2)
     for index in range(slots):
         columns = st.columns(3)

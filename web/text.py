@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.text import markdown_escape
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -20,12 +22,9 @@ def fmt_date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else "–"
 
 
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~:$"
-
-
 def md(text: str) -> str:
-    """Escape user text for st.markdown/st.caption: no links, images, emphasis or HTML can come from it."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+    """Escape user text for st.markdown/st.caption and labels: no links, images, emphasis or HTML can come from it."""
+    return markdown_escape(text)
 
 
 def count(number: int, singular: str, plural: str) -> str:
