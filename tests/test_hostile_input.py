@@ -492,6 +492,12 @@ def test_replies_and_reopening_reasons_in_a_problem_thread(session, world):
 
 
 # ---- after go-live: change request, end of contract, releases ----------------------------------------------------
+def reason_in_history(session: Session) -> str:
+    """Return the reason as the history keeps it (the latest state change's note after its German lead-in)."""
+    note = session.exec(select(StateChange.note).order_by(col(StateChange.id).desc())).first() or ""
+    return note.split(": ", 1)[1]
+
+
 def test_the_reason_of_a_change_request(session, world):
     live = put_in_state(session, world.ordered[MB], S.LIVE)
 
@@ -512,12 +518,6 @@ def test_the_reason_for_ending_a_contract(session, world):
         return reason_in_history(session)
 
     feed(session, Rule("reason", 2000), attempt, mail_shows=("lifecycle.terminated",))
-
-
-def reason_in_history(session: Session) -> str:
-    """Return the reason as the history keeps it (the latest state change's note after its German lead-in)."""
-    note = session.exec(select(StateChange.note).order_by(col(StateChange.id).desc())).first() or ""
-    return note.split(": ", 1)[1]
 
 
 def test_release_notes(session, world):
