@@ -34,11 +34,16 @@ def _chromium() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The SQLite database the app serves (a test may read it, or add what the demo story lacks)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the app on a free port with a fresh SQLite database holding the demo story."""
-    db = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("OAA_DATABASE")}
-    env.update(OAA_DATABASE_URL=f"sqlite:///{db}", OAA_DEMO="1", PYTHONUNBUFFERED="1")
+    env.update(OAA_DATABASE_URL=app_database_url, OAA_DEMO="1", PYTHONUNBUFFERED="1")
     for args in (["db", "upgrade"], ["demo", "seed"]):
         subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, check=True,
                        capture_output=True)
