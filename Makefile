@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 PORT ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 ADDRESS ?= $(or $(STREAMLIT_SERVER_ADDRESS),127.0.0.1)
 
+AXE := node_modules/axe-core/axe.min.js
+
 .PHONY: run test install lint typecheck check browser bench clean
 
 $(STAMP): pyproject.toml
@@ -23,10 +25,16 @@ run: $(STAMP)
 	OAA_DEMO=$${OAA_DEMO:-1} OAA_APP_BASE_URL=$${OAA_APP_BASE_URL:-http://$(ADDRESS):$(PORT)} $(BIN)/oaa demo seed --if-empty
 	OAA_DEMO=$${OAA_DEMO:-1} OAA_APP_BASE_URL=$${OAA_APP_BASE_URL:-http://$(ADDRESS):$(PORT)} $(BIN)/streamlit run server.py --server.port $(PORT) --server.address $(ADDRESS)
 
-# Browser tests need a Chromium: Debian's at /usr/bin/chromium, else Playwright's own.
-browser: $(STAMP)
+# Browser tests need a Chromium: Debian's at /usr/bin/chromium, else Playwright's own; and axe-core (npm) for the
+# accessibility check, pinned in package.json / package-lock.json.
+browser: $(STAMP) $(AXE)
 	@if [ -x /usr/bin/chromium ] || [ -n "$$OAA_CHROMIUM" ]; then :; \
 	else echo "Kein Debian-Chromium gefunden: installiere Playwrights Chromium."; $(BIN)/playwright install chromium; fi
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm wird für axe-core (Barrierefreiheitstest) benötigt: Node.js installieren."; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $(AXE)
 
 test: $(STAMP) browser
 	$(BIN)/ruff check .
@@ -48,4 +56,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_questionnaire.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,20 +1,23 @@
 """Entry point for `streamlit run server.py`: the Streamlit app plus two small cookie routes.
 
 ``/_oaa/session`` turns the one-time bind code of a fresh login into the HttpOnly session cookie;
-``/_oaa/logout`` drops it. Everything else is the Streamlit app in ``app.py``.
+``/_oaa/logout`` drops it. Everything else is the Streamlit app in ``app.py``; its page is declared German.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Send
 from streamlit.runtime.pages_manager import PagesManager
 
 from accounts import web_sessions
@@ -79,6 +82,39 @@ async def drop_session(request: Request) -> Response:
     return response
 
 
+class GermanPage:
+    """Declare the page German: Streamlit's index.html says ``<html lang="en">``.
+
+    Screen readers pick voice and pronunciation by the page language (WCAG 3.1.1, BITV 2.0); with "en" every German
+    word would be read out in English. Pages are asked for uncompressed so the attribute can be swapped in the HTML;
+    "de" is as long as "en", so Content-Length and the rest of the response stay as they are.
+    """
+
+    ENGLISH, GERMAN = b'<html lang="en">', b'<html lang="de">'
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
+        if b"text/html" not in headers.get(b"accept", b""):  # not a page: assets, websocket, our JSON routes
+            await self.app(scope, receive, send)
+            return
+        scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]}
+        is_html = False
+
+        async def send_german(message: MutableMapping[str, Any]) -> None:
+            nonlocal is_html
+            if message["type"] == "http.response.start":
+                sent = dict(message.get("headers", []))
+                is_html = sent.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in sent
+            elif message["type"] == "http.response.body" and is_html:
+                message = {**message, "body": message.get("body", b"").replace(self.ENGLISH, self.GERMAN, 1)}
+            await send(message)
+
+        await self.app(scope, receive, send_german)
+
+
 # app.py routes with st.navigation. Streamlit would otherwise treat the first run after start as a
 # legacy pages/-directory app and answer a deep link such as /anmelden with "Page not found".
 PagesManager.uses_pages_directory = False
@@ -93,5 +129,5 @@ app = st.App(
         Route("/_oaa/session", bind_session, methods=["POST"]),
         Route("/_oaa/logout", drop_session, methods=["POST"]),
     ],
-    middleware=[Middleware(SecurityHeaders)],
+    middleware=[Middleware(SecurityHeaders), Middleware(GermanPage)],
 )

@@ -23,7 +23,7 @@ from web.forms import field_error
 from web.guard import require_actor
 from web.navigation import is_record_id, view_button
 from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
-from web.text import count, fmt_datetime, md
+from web.text import count, fmt_datetime, md, md_label
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 state = st.session_state
@@ -264,7 +264,9 @@ def _checklist(items: list[ItemView], *, editable: bool) -> None:
         members = [i for i in items if i.group == group]
         if not members:
             continue
-        st.markdown(f"#### {title}")
+        # Under the section "Prüfpunkte" while testing; read-only the list sits in an expander, where a heading
+        # would break the order of headings (WCAG 1.3.1).
+        st.markdown(f"### {title}" if editable else f"**{title}**")
         for item in members:
             if not editable:
                 with st.container(border=True):
@@ -275,7 +277,7 @@ def _checklist(items: list[ItemView], *, editable: bool) -> None:
             open_now = (item.result is None or item.result.outcome == TestOutcome.FAILED or item.key in errors
                         or item.key in saved)
             badge = BADGES[item.result.outcome] if item.result else OPEN_BADGE
-            with st.expander(f"{md(item.label)} {badge}", expanded=open_now, icon=icon):
+            with st.expander(f"{md_label(item.label)} {badge}", expanded=open_now, icon=icon):
                 _editable_item(item)
 
 
@@ -323,6 +325,7 @@ if view.state == S.TESTING:
     if municipal and not view.testers:
         st.warning("Im Fragebogen ist keine Testperson genannt. Bitte wenden Sie sich an KISA, damit die Testpersonen "
                    "ergänzt werden.", icon=":material/warning:")
+    st.header("Prüfpunkte")
     failed = sum(1 for i in view.items if i.result and i.result.outcome == TestOutcome.FAILED)
     text = f"{view.tested} von {len(view.items)} Prüfpunkten getestet"
     if failed:
@@ -333,7 +336,7 @@ if view.state == S.TESTING:
                    "Prüfpunkt das Ergebnis fest. Fehler melden Sie bitte an KISA.")
     _checklist(view.items, editable=view.may_record)
 
-    st.subheader("Abnahme")
+    st.header("Abnahme")
     if view.gaps:
         st.warning("Die Abnahme ist möglich, sobald alles getestet ist:  \n"
                    + "  \n".join(f"- {md(gap)}" for gap in view.gaps), icon=":material/pending_actions:")
@@ -366,7 +369,7 @@ elif view.state == S.ACCEPTED:
         if current.remarks:
             st.markdown(f"**Bemerkungen:** {md(current.remarks)}")
         _pdf_download(current, key=f"ac_pdf_{nr}")
-    st.subheader("Livegang")
+    st.header("Livegang")
     st.markdown("Nächster Schritt: Schalten Sie den Wartungsmodus des Antragsassistenten im **Amt24-Admincenter** aus. "
                 "Bestätigen Sie danach hier den Livegang; KISA wird informiert, und die Checkliste zur Kommunikation "
                 "öffnet sich.")
@@ -395,12 +398,12 @@ elif view.state == S.LIVE:
                    f"(Testrunde {current.round}).")
         _pdf_download(current, key=f"ac_pdf_{nr}")
     if view.launch_tasks:
-        st.subheader("Kommunikation an Bürgerinnen, Bürger und Unternehmen")
+        st.header("Kommunikation an Bürgerinnen, Bürger und Unternehmen")
         st.caption("Damit der neue Online-Antrag gefunden wird: Haken Sie ab, was erledigt ist. Ihr Team sieht, wer "
                    "was wann erledigt hat." if municipal else "Was die Kommune nach dem Livegang kommuniziert hat.")
         _launch_tasks(view.launch_tasks)
     if municipal:
-        st.subheader("Änderung beantragen")
+        st.header("Änderung beantragen")
         st.caption("Ändert sich etwas an der Konfiguration, z. B. nach einer Satzungsänderung? Dann öffnen Sie den "
                    "Fragebogen wieder. KISA prüft die geänderte Fassung und richtet sie ein; danach testen Sie in "
                    "einer neuen Testrunde. Bis dahin bleibt der Antragsassistent mit der bisherigen Konfiguration "

@@ -45,7 +45,7 @@ st.dataframe(
     width="stretch",
 )
 
-st.subheader("Konto deaktivieren oder wieder aktivieren")
+st.header("Konto deaktivieren oder wieder aktivieren")
 choices = {a.user_id: a for a in accounts if a.user_id != actor.user_id and a.status in (UserStatus.ACTIVE, UserStatus.DISABLED)}
 
 
@@ -75,7 +75,7 @@ if picked is not None:
             st.session_state.pop("adm_confirm", None)
             st.rerun()
 
-st.subheader("KISA-Konto anlegen")
+st.header("KISA-Konto anlegen")
 errors: dict[str, str] = st.session_state.get("adm_errors", {})
 with st.form("adm_new"):
     name = st.text_input("Vor- und Nachname", key="adm_name", max_chars=200)

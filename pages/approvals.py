@@ -33,7 +33,7 @@ for item in pending:
     with st.container(border=True):
         head, when = st.columns([3, 1])
         demo = " · Beispieldaten" if item.is_demo else ""
-        head.subheader(f"{md(item.municipality_name)}{demo}")
+        head.header(f"{md(item.municipality_name)}{demo}")
         when.caption(f"Eingang: {fmt_datetime(item.registered_at)}")
         st.markdown(
             f"**{md(item.full_name)}** ({md(item.position)})  \n"

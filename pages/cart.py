@@ -61,7 +61,7 @@ for line in cart.lines:
             st.warning(md(line.problem), icon=":material/block:")
 
 total = cart.total
-st.subheader("Summe")
+st.header("Summe")
 left, right = st.columns(2)
 left.metric("Einrichtung (einmalig)", euro(total.due_setup_cents),
             help=f"Listenpreis {euro(total.setup_cents)}" if total.setup_cents != total.due_setup_cents else None)
@@ -75,7 +75,7 @@ else:
 if contract is None:
     st.error("Es ist kein Mustervertrag hinterlegt. Bitte wenden Sie sich an KISA.")
     st.stop()
-st.subheader("Mustervertrag")
+st.header("Mustervertrag")
 with st.expander(f"{md(contract.title)} – Fassung {md(contract.version)}", expanded=False):
     st.text(contract.body)  # plain text: nothing in it is interpreted
 

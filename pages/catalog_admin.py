@@ -199,7 +199,7 @@ with edit_tab:
         is_new = pick == NEW
         editors: dict[str, pd.DataFrame] = {}
         with st.form("cat_adm_form", enter_to_submit=False):
-            st.subheader("Neues Produkt" if is_new else md(by_id[pick].name))
+            st.header("Neues Produkt" if is_new else md(by_id[pick].name))
             st.text_input(FIELD_NAMES["name"], key="cat_adm_name", max_chars=300)
             if is_new:
                 st.text_input(
@@ -209,7 +209,7 @@ with edit_tab:
                          "„meldebescheinigung-beantragen“). Später nicht mehr änderbar.",
                 )
             else:
-                st.caption(f"Kennung: `{pick}` (nicht änderbar) · Bearbeitungsstand {S['cat_adm_version']}")
+                st.caption(f"Kennung: **{md(pick)}** (nicht änderbar) · Bearbeitungsstand {S['cat_adm_version']}")
             st.text_input(FIELD_NAMES["short_description"], key="cat_adm_short", max_chars=300,
                           help="10 bis 300 Zeichen; erscheint in der Trefferliste des Katalogs.")
             st.text_area(FIELD_NAMES["description"], key="cat_adm_description", height=150,
@@ -289,7 +289,7 @@ with edit_tab:
             st.success(md(message), icon=":material/check_circle:")
 
         if not is_new and by_id[pick].status != ProductStatus.EINGESTELLT:
-            st.subheader("Produkt einstellen")
+            st.header("Produkt einstellen")
             st.caption(
                 "Ein eingestelltes Produkt kann nicht mehr neu bestellt werden. Es bleibt im Katalog: Kommunen, "
                 "die es schon bestellt haben, behalten es mit allen Angaben. Nicht gespeicherte Änderungen im "
@@ -322,7 +322,7 @@ def _show_report(report: ImportReport, names: dict[str, str]) -> None:
 
 
 with exchange_tab:
-    st.subheader("Katalog exportieren")
+    st.header("Katalog exportieren")
     st.caption("Der ganze Katalog als JSON-Datei, auch eingestellte Produkte – zum Sichern oder zum Bearbeiten "
                "außerhalb des Shops. Genau dieses Format können Sie unten wieder einspielen.")
     with session_scope() as session:
@@ -335,7 +335,7 @@ with exchange_tab:
     )
     st.caption("1 Produkt" if len(exported) == 1 else f"{len(exported)} Produkte")
 
-    st.subheader("Katalog importieren")
+    st.header("Katalog importieren")
     st.caption(
         "Ein Import **ersetzt den ganzen Katalog** durch die Produkte der Datei: neue kommen hinzu, geänderte "
         "werden überschrieben, Produkte, die in der Datei fehlen, werden entfernt. Zuerst sehen Sie, was "

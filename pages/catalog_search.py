@@ -32,7 +32,7 @@ st.caption(
 
 filter_col, main_col = st.columns([1.4, 3], gap="medium")
 with filter_col:
-    st.subheader("Filter")
+    st.header("Filter")
     groups = st.multiselect("Aktenplan-Gruppe", list(GROUP_NAMES), format_func=lambda g: f"{g.value} {GROUP_NAMES[g]}",
                             key="cat_groups", placeholder="alle")
     manufacturers = st.multiselect("Hersteller", [m.value for m in Manufacturer], key="cat_manufacturers",

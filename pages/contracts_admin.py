@@ -39,7 +39,7 @@ with contract_tab:
         with st.expander(f"Fassung {md(contract.version)} – gültig ab {fmt_date(contract.valid_from)}"):
             st.caption(f"Veröffentlicht {fmt_datetime(contract.published_at)} von {md(contract.published_by)}")
             st.text(contract.body)
-    st.subheader("Neue Fassung veröffentlichen")
+    st.header("Neue Fassung veröffentlichen")
     errors: dict[str, str] = st.session_state.get("con_errors", {})
     with st.form("con_new"):
         version = st.text_input("Version", key="con_version", placeholder="z. B. 2027-1", max_chars=40)
@@ -74,7 +74,7 @@ with funding_tab:
           "von": fmt_date(p.valid_from), "bis": fmt_date(p.valid_to) if p.valid_to else "offen"} for p in programmes],
         hide_index=True, width="stretch",
     )
-    st.subheader("Förderprogramm anlegen")
+    st.header("Förderprogramm anlegen")
     ferrors: dict[str, str] = st.session_state.get("fun_errors", {})
     with st.form("fun_new"):
         name = st.text_input("Name", key="fun_name", max_chars=200)

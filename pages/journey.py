@@ -23,8 +23,9 @@ from journey.timeline import (
     product_journey,
 )
 from models import Role
+from web.charts import show_chart
 from web.guard import require_actor
-from web.journey_chart import municipality_chart, product_chart
+from web.journey_chart import municipality_chart, municipality_table, product_chart
 from web.navigation import is_record_id, view_button
 from web.text import count, fmt_date, fmt_datetime, md
 
@@ -137,8 +138,9 @@ def _product_view(nr: int) -> None:
                f"(Fragebogen, Antworten auf Rückfragen, Test) und {count(round(journey.days_with('KISA')), 'Tag', 'Tage')}"
                " bei KISA (Prüfung und Einrichtung).")
 
-    st.subheader("Phasen: Plan und Ist")
-    st.altair_chart(product_chart(journey), width="stretch")
+    st.header("Phasen: Plan und Ist")
+    show_chart(product_chart(journey), description="Zeitleiste der Phasen dieses Produkts: tatsächlicher Verlauf über "
+                                                    "dem Plan. Die Daten stehen in der Tabelle unter dem Diagramm.")
     st.caption("Kräftige Balken: tatsächlicher Verlauf. Helle, umrandete Balken: Plan. Rote Linie: heute.")
     now = journey.as_of
     st.table(pd.DataFrame(
@@ -148,7 +150,7 @@ def _product_view(nr: int) -> None:
           "Abweichung": deviation_text(p.deviation_days(now)) if p.start else "–", "Rückfragen": str(p.query_rounds)}
          for p in journey.phases]).set_index("Phase"))
 
-    st.subheader("Verlauf")
+    st.header("Verlauf")
     if not journey.history_complete:
         st.caption("Einige Stände wurden ohne Eintrag im Verlauf gesetzt (z. B. vor Einführung des Verlaufs); "
                    "die Zeiten dieser Abschnitte sind geschätzt.")
@@ -231,7 +233,7 @@ def _overview() -> None:
         st.error(md(str(exc)), icon=":material/error:")
         st.stop()
     if staff:
-        st.subheader(md(overview.municipality_name))
+        st.header(md(overview.municipality_name))
     if not overview.products:
         st.info("Noch keine bestellten Produkte." + ("" if staff else " Produkte wählen Sie im OAA-Katalog aus."),
                 icon=":material/info:")
@@ -248,13 +250,15 @@ def _overview() -> None:
     st.caption(f"Im Test: Test im Wartungsmodus oder abgenommen (Wartungsmodus noch an). Bei KISA: Prüfung der "
                f"Konfiguration oder Einrichtung. Bei {town}: Fragebogen, Antwort auf eine Rückfrage oder Änderung. "
                "Überfällig: länger im aktuellen Schritt als geplant.")
-    st.subheader("Verlauf je Produkt")
-    st.altair_chart(municipality_chart(overview.products, overview.as_of), width="stretch")
+    st.header("Verlauf je Produkt")
+    show_chart(municipality_chart(overview.products, overview.as_of),
+               description="Zeitleiste je Produkt: tatsächlicher Verlauf der Phasen über dem Plan ab dem Bestelldatum.",
+               table=municipality_table(overview.products))
     st.caption("Kräftige Balken: tatsächlicher Verlauf je Phase. Helle, umrandete Balken: Plan ab dem Bestelldatum "
                "(etwa zwei Wochen Fragebogen, zwei Wochen Einrichtung durch KISA, drei Wochen Test und Abnahme). "
                "Rote Linie: heute. Zeigen Sie auf einen Balken für die Daten.")
 
-    st.subheader("Nächste Schritte")
+    st.header("Nächste Schritte")
     live = [p for p in overview.products if p.is_live]
     ended = [p for p in overview.products if p.ended]
     under_way = [p for p in overview.products if p not in live and p not in ended]

@@ -208,7 +208,7 @@ def _answers(steps: tuple[Step, ...], answers: Mapping[str, Any], *, view: Revie
     changed = view.changed_keys if view is not None else frozenset()
     for step in steps:
         with st.container(border=True):
-            st.markdown(f"#### {md(step.title)}")
+            st.markdown(f"### {md(step.title)}")
             for question in step.questions:
                 key = question.key
                 columns = st.columns([2, 3, 1] if remarks else [2, 4])
@@ -284,11 +284,11 @@ if item.state == OrderedProductState.SUBMITTED and review is not None:
         if message:
             st.error(f"Rückfrage nicht gesendet: {md(message)}", icon=":material/error:")
     _downloads()
-    st.subheader("Antworten")
+    st.header("Antworten")
     _answers(review.steps, review.answers, view=review, remarks=True)
 
 elif item.state == OrderedProductState.SETUP:
-    st.subheader("Einrichtung")
+    st.header("Einrichtung")
     if tasks:
         done = len(tasks) - still_open
         st.progress(done / len(tasks), text=f"{done} von {len(tasks)} Aufgaben erledigt")
@@ -316,15 +316,15 @@ else:
             _checklist(tasks, editable=False)
     if review is not None:
         _downloads()
-        st.subheader(f"Konfiguration (Fassung {review.submission_number})")
+        st.header(f"Konfiguration (Fassung {review.submission_number})")
         _answers(review.steps, review.answers, view=review)
     elif draft_steps:
-        st.subheader("Entwurf der Kommune")
+        st.header("Entwurf der Kommune")
         _answers(draft_steps, draft_answers)
 
 # ---- test and acceptance by the municipality (read-only here) ----------------------------------------------------
 if step5 is not None and (step5.acceptances or item.state in TEST_AND_AFTER):
-    st.subheader("Test und Abnahme")
+    st.header("Test und Abnahme")
     if step5.items and step5.state == OrderedProductState.TESTING:
         failed = sum(1 for i in step5.items if i.result is not None and i.result.outcome == TestOutcome.FAILED)
         st.progress(step5.tested / len(step5.items),
@@ -340,7 +340,7 @@ if step5 is not None and (step5.acceptances or item.state in TEST_AND_AFTER):
 # ---- problems the municipality reported (test and later) ----------------------------------------------------------
 if problems:
     open_count = sum(1 for p in problems if p.is_open)
-    st.subheader(f"Meldungen der Kommune ({open_count} offen)")
+    st.header(f"Meldungen der Kommune ({open_count} offen)")
     for problem in problems:
         badge = ":orange-badge[offen]" if problem.is_open else ":green-badge[gelöst]"
         text_col, link_col = st.columns([5, 1], vertical_alignment="center")

@@ -8,6 +8,7 @@ import streamlit as st
 from backoffice.dashboard import dashboard
 from core.db import session_scope
 from models import Role
+from web.charts import show_chart
 from web.guard import require_actor
 from web.text import fmt_date
 
@@ -26,42 +27,44 @@ first.metric("Bestellte Produkte", total)
 second.metric("Live auf Amt24", live)
 third.metric("Überfällig", figures.overdue, help="Länger in ihrem Schritt als geplant (etwa zwei Wochen je Phase).")
 
-st.subheader("Wo die Produkte stehen")
+st.header("Wo die Produkte stehen")
 states = [{"Stand": name, "Produkte": count} for name, count in figures.per_state.items() if count]
 if states:
-    st.altair_chart(
+    show_chart(
         alt.Chart(alt.Data(values=states)).mark_bar().encode(
             x=alt.X("Produkte:Q", title="Produkte", axis=WHOLE), y=alt.Y("Stand:N", sort=None, title=None, axis=LABELS),
             tooltip=["Stand:N", "Produkte:Q"]),
-        width="stretch",
+        description="Balkendiagramm: Anzahl der bestellten Produkte je Stand.", table=states,
     )
 else:
     st.info("Noch keine bestellten Produkte.")
 
-st.subheader("Durchsatz je Woche")
+st.header("Durchsatz je Woche")
 weeks = [{"Woche": fmt_date(w.week_start), "Anzahl": w.submitted, "Ereignis": "eingereicht"} for w in figures.weeks]
 weeks += [{"Woche": fmt_date(w.week_start), "Anzahl": w.live, "Ereignis": "live gegangen"} for w in figures.weeks]
-st.altair_chart(
+show_chart(
     alt.Chart(alt.Data(values=weeks)).mark_bar().encode(
         x=alt.X("Woche:O", sort=None, title="Woche ab"), y=alt.Y("Anzahl:Q", title="Produkte", axis=WHOLE),
         xOffset="Ereignis:N", color=alt.Color("Ereignis:N", title=None), tooltip=["Woche:O", "Ereignis:N", "Anzahl:Q"]),
-    width="stretch",
+    description="Balkendiagramm: je Woche die Anzahl der eingereichten und der live gegangenen Produkte.",
+    table=[{"Woche ab": fmt_date(w.week_start), "eingereicht": w.submitted, "live gegangen": w.live} for w in figures.weeks],
 )
 
-st.subheader("Dauer je Phase (Median in Tagen)")
+st.header("Dauer je Phase (Median in Tagen)")
 if figures.lead_days:
-    st.altair_chart(
+    show_chart(
         alt.Chart(alt.Data(values=[{"Phase": k, "Tage": v} for k, v in figures.lead_days.items()])).mark_bar().encode(
             x=alt.X("Tage:Q", title="Tage"), y=alt.Y("Phase:N", sort=None, title=None, axis=LABELS),
             tooltip=["Phase:N", "Tage:Q"]),
-        width="stretch",
+        description="Balkendiagramm: mittlere Dauer (Median) jeder Phase in Tagen.",
+        table=[{"Phase": k, "Tage (Median)": f"{v:.1f}".replace(".", ",")} for k, v in figures.lead_days.items()],
     )
     st.caption("Geplant sind etwa zwei Wochen für den Fragebogen, zwei für die Einrichtung und zwei bis drei für Test "
                "und Abnahme.")
 else:
     st.caption("Noch keine abgeschlossene Phase.")
 
-st.subheader("Abdeckung je Landkreis")
+st.header("Abdeckung je Landkreis")
 st.dataframe(
     [{"Landkreis / Kreisfreie Stadt": d.kreis, "Gemeinden": d.municipalities, "registriert": d.registered,
       "mit live-OAA": d.with_live_product, "Abdeckung": d.coverage} for d in figures.districts],

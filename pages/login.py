@@ -16,7 +16,7 @@ st.page_link("pages/register.py", label="Noch kein Konto? Kommune registrieren",
 
 if get_settings().demo:
     with st.expander("Demo-Zugänge (Beispieldaten)", expanded=True):
-        st.caption(f"Alle Demo-Personen haben das Passwort `{DEMO_PASSWORD}`.")
+        st.markdown(f"Alle Demo-Personen haben das Passwort `{DEMO_PASSWORD}`.")
         st.table(
             [{"Person": p.full_name, "Funktion": p.position, "E-Mail": p.email} for p in PERSONAS]
         )

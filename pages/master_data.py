@@ -93,7 +93,7 @@ for question in questions:
         loaded[question.key] = read_widget(SCOPE, question)
 for step in MASTER_STEPS:
     with st.container(border=True):
-        st.markdown(f"#### {step.title}")
+        st.header(step.title)
         render_questions(step.questions, SCOPE, errors=state.get(ERRORS, {}), gemeinde_labels=labels)
 
 if state.get(ERRORS):

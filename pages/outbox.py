@@ -35,7 +35,7 @@ def _first_page() -> None:
 
 actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Postausgang")
-st.caption("Alle E-Mails des OAA-Shops mit ihrem Versandstand. Der Versand läuft mit `oaa outbox send`; "
+st.caption("Alle E-Mails des OAA-Shops mit ihrem Versandstand. Der Versand läuft mit dem Befehl „oaa outbox send“; "
            "ohne eingerichteten SMTP-Server bleiben die E-Mails hier wartend.")
 
 message = st.session_state.pop("outbox_message", None)
@@ -100,7 +100,7 @@ if picked is not None:
         st.error(str(exc))
         st.stop()
     with st.container(border=True):
-        st.subheader(md(mail.subject))
+        st.header(md(mail.subject))
         st.markdown(
             f"**An:** {md(mail.to_address)}  \n"
             f"**Art:** {md(EVENTS.get(mail.event, mail.event))} · **Erstellt:** {fmt_datetime(mail.created_at)}  \n"

@@ -299,13 +299,13 @@ def _municipal_overview() -> None:
         return
     still_open = [r for r in rows if r.is_open]
     solved = [r for r in rows if not r.is_open]
-    st.subheader(f"Offen ({len(still_open)})")
+    st.header(f"Offen ({len(still_open)})")
     if not still_open:
         st.caption("Keine offenen Meldungen.")
     for row in still_open:
         _row(row)
     if solved:
-        st.subheader(f"Gelöst ({len(solved)})")
+        st.header(f"Gelöst ({len(solved)})")
         for row in solved:
             _row(row)
 

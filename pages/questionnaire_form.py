@@ -176,6 +176,7 @@ if not view.editable:
     if history:
         st.caption("Eingereichte Fassungen: " + "; ".join(
             f"Fassung {h.number} am {fmt_datetime(h.submitted_at)} von {md(h.submitted_by)}" for h in history))
+    st.header("Angaben")
     show_answers(view, names)
     st.stop()
 
@@ -228,7 +229,7 @@ with body_col:
                         key=f"fb_take_{qid}")
 
     if current == REVIEW_STEP:
-        st.subheader("Prüfen und absenden")
+        st.header("Prüfen und absenden")
         not_saved = [Problem(step_of(key), key, questions[key].label, f"nicht gespeichert – {message}")
                      for key, message in errors.items() if key in questions]
         open_points = not_saved + [p for p in view.problems if p.key not in errors]
@@ -245,7 +246,7 @@ with body_col:
         show_answers(view, names, go_to=go_to)
     else:
         step = next(s for s in view.steps if s.key == current)
-        st.subheader(step.title)
+        st.header(step.title)
         st.caption(step.intro)
         sync_widgets(scope, step.questions, view.answers, unsaved=unsaved)
         for question in step.questions:

@@ -28,7 +28,7 @@ with session_scope() as session:
 
 open_assignments = [a for a in assignments if a.state_open]
 if open_assignments:
-    st.subheader("Ihre Aufgaben")
+    st.header("Ihre Aufgaben")
     for assignment in open_assignments:
         with st.container(border=True):
             st.markdown(f"**{md(assignment.product_name)}** – {md(', '.join(assignment.step_titles))}")
@@ -80,7 +80,7 @@ if begun:
 
 waiting = [r for r in rows if r.editable]
 done = [r for r in rows if not r.editable]
-st.subheader(f"Offen ({len(waiting)})" if actor.role == Role.KOMMUNE else "Alle Fragebögen")
+st.header(f"Offen ({len(waiting)})" if actor.role == Role.KOMMUNE else "Alle Fragebögen")
 
 
 def _row(row: QuestionnaireRow) -> None:
@@ -109,6 +109,6 @@ def _row(row: QuestionnaireRow) -> None:
 for row in waiting if actor.role == Role.KOMMUNE else rows:
     _row(row)
 if actor.role == Role.KOMMUNE and done:
-    st.subheader(f"Eingereicht und weiter ({len(done)})")
+    st.header(f"Eingereicht und weiter ({len(done)})")
     for row in done:
         _row(row)

@@ -36,7 +36,7 @@ def _prefill_ars() -> None:
     st.session_state["reg_ars"] = suggested_ars(st.session_state.get("reg_ags") or "")
 
 
-st.subheader("Ihre Kommune")
+st.header("Ihre Kommune")
 st.selectbox(
     "Kommune (Gemeindeverzeichnis Sachsen)",
     options=list(options),
@@ -73,7 +73,7 @@ with city_col:
     st.text_input("Ort", key="reg_city", max_chars=120)
     field_error(errors, "city")
 
-st.subheader("Ihre Person")
+st.header("Ihre Person")
 col_name, col_pos = st.columns(2)
 with col_name:
     st.text_input("Vor- und Nachname", key="reg_full_name", max_chars=200, autocomplete="name")
@@ -90,7 +90,7 @@ with col_phone:
     st.text_input("Telefon", key="reg_phone", max_chars=32, autocomplete="tel", placeholder="0351 1234567")
     field_error(errors, "phone")
 
-st.subheader("Passwort")
+st.header("Passwort")
 col_pw, col_pw2 = st.columns(2)
 with col_pw:
     st.text_input("Passwort", type="password", key="reg_password", autocomplete="new-password",

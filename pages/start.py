@@ -31,7 +31,12 @@ elif actor is not None and actor.status == UserStatus.REJECTED:
         icon=":material/block:",
     )
     st.caption("Fragen beantwortet das KISA Team Antragsmanagement: support.onlineantrag@kisa.it")
-st.header("In fünf Schritten zum Online-Antragsassistenten")
+# One h1 per page: the registration status if there is one, else the five steps (headings go down one level at a time).
+status_shown = actor is not None and actor.status in (UserStatus.PENDING, UserStatus.REJECTED)
+if status_shown:
+    st.header("In fünf Schritten zum Online-Antragsassistenten")
+else:
+    st.title("In fünf Schritten zum Online-Antragsassistenten")
 if actor is None:
     st.markdown(
         "Mit dem **OAA-Shop** bringen sächsische Kommunen ihre Verwaltungsleistungen auf **Amt24** online: "
@@ -62,7 +67,8 @@ elif actor.status == UserStatus.ACTIVE:
 for step in STEPS:
     with st.container(border=True):
         head, meta = st.columns([3, 1])
-        head.subheader(f"{step.number}. {step.title}")
+        step_heading = head.subheader if status_shown else head.header
+        step_heading(f"{step.number}. {step.title}")
         meta.caption(f":material/person: {step.who}  \n:material/schedule: {step.duration}")
         st.write(step.summary)
         st.markdown("\n".join(f"- {item}" for item in step.details))

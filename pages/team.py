@@ -50,7 +50,7 @@ if link:
     st.code(link, language=None)
 
 if actor.can_manage_team:
-    st.subheader("Kolleg:in hinzufügen")
+    st.header("Kolleg:in hinzufügen")
     errors: dict[str, str] = st.session_state.get("team_errors", {})
     with st.form("team_invite", clear_on_submit=False):
         name = st.text_input("Vor- und Nachname", key="team_name", max_chars=200)

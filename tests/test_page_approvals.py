@@ -26,7 +26,7 @@ def test_kisa_sees_the_pending_registrations_oldest_first(engine, session):
     make_user(session)  # active: not listed
     at = kisa_on_page(engine, session)
     assert texts(at, "title") == ["Freischaltungen"]
-    assert texts(at, "subheader") == ["Altstadt", "Neustadt"]
+    assert texts(at, "header") == ["Altstadt", "Neustadt"]
     text = all_text(at)
     assert f"**{first.full_name}** (OZG-Koordinator:in)" in text
     assert f":material/mail: {first.email} · :material/call: +49 351 1234567" in text
@@ -62,7 +62,7 @@ def test_reject_needs_a_reason_of_ten_characters(engine, session):
         assert not texts(at, "success")
     assert load(engine, User, User.id == user.id)[0].status == UserStatus.PENDING
     assert count(engine, RegistrationDecision) == 0
-    assert texts(at, "subheader") == ["Altstadt"]
+    assert texts(at, "header") == ["Altstadt"]
 
 
 def test_reject_with_a_reason_stores_it_for_the_applicant(engine, session):
@@ -72,7 +72,7 @@ def test_reject_with_a_reason_stores_it_for_the_applicant(engine, session):
     at.text_area(key=f"appr_reason_{user.id}").input(REASON)
     run(at, at.button(key=f"appr_no_{user.id}").click())
     assert texts(at, "success") == ["Registrierung von Altstadt abgelehnt."]
-    assert texts(at, "subheader") == ["Neustadt"]
+    assert texts(at, "header") == ["Neustadt"]
     assert load(engine, User, User.id == user.id)[0].status == UserStatus.REJECTED
     assert load(engine, Municipality, Municipality.id == municipality.id)[0].status == MunicipalityStatus.REJECTED
     [decision] = load(engine, RegistrationDecision)

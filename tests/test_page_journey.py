@@ -63,6 +63,16 @@ def test_the_municipality_sees_counts_the_chart_and_what_comes_next(engine, sess
     assert "Am Zug: Kommune – KISA wartet auf die Kommune" in text
     assert "Testen im Wartungsmodus und Abnahme erteilen" in text and "Fragebogen ausfüllen und einreichen" in text
     assert text.count("überfällig]") == 2
+    # The chart's text alternative: described for screen readers, its dates as a table (plan, then actual).
+    [chart] = at.get("vega_lite_chart")
+    assert chart.proto.alt.startswith("Zeitleiste je Produkt")
+    [figures] = [t.value for t in at.table]
+    assert set(figures.index) == {"Meldebescheinigung", "Melderegisterauskunft", "Anzeige eines Feuerwerkes"}
+    mra = figures.loc[["Melderegisterauskunft"]]
+    assert list(mra["Plan oder Ist"]) == ["Plan"] * 3 + ["Ist"] * 2
+    running = mra.iloc[-1]
+    assert (running["Phase"], running["bis"], running["Dauer"], running["Stand"]) == (
+        "Test und Abnahme", "heute (läuft)", "15 Tage", "Test im Wartungsmodus")
     links = _links(at)
     ids = {p: world.ordered[p].id for p in (MB, MRA, FW)}
     assert ("Zum Fragebogen", "fragebogen", f"nr={ids[FW]}") in links
@@ -92,7 +102,8 @@ def test_the_product_view_shows_the_five_steps_the_phases_and_the_history(engine
     assert list(history["Schritt"]) == ["Fragebogen in Bearbeitung → Konfiguration eingereicht",
                                         "bestellt → Fragebogen in Bearbeitung"]
     assert set(history["Wer"]) == {"Clara Koordinatorin"}
-    assert len(at.get("vega_lite_chart")) == 1
+    [chart] = at.get("vega_lite_chart")
+    assert chart.proto.alt.startswith("Zeitleiste der Phasen dieses Produkts")  # its figures: the phases table
     run(at, at.button(key="jr_back").click())
     assert "nr" not in at.query_params and texts(at, "title") == ["Fortschritt"]
 
@@ -112,12 +123,12 @@ def test_kisa_chooses_the_municipality_which_stays_in_the_address(engine, sessio
 
     run(at, choice.set_value(world.town.ags))
     assert at.query_params["kommune"] == world.town.ags
-    assert "Riesa" in texts(at, "subheader") and len(at.get("vega_lite_chart")) == 1
+    assert "Riesa" in texts(at, "header") and len(at.get("vega_lite_chart")) == 1
     assert ("Vorgang öffnen", "vorgang", f"nr={world.ordered[MB].id}") in _links(at)  # KISA's next step
 
     linked = open_page(engine, "journey", user=kisa, query={"kommune": world.other_town.ags})  # a link or a reload
     assert linked.selectbox(key="jr_kommune").value == world.other_town.ags
-    assert "Meißen" in texts(linked, "subheader") and "Riesa" not in all_text(linked)
+    assert "Meißen" in texts(linked, "header") and "Riesa" not in all_text(linked)
     run(linked, linked.button(key=f"jr_open_{world.other_ordered.id}").click())
     assert (linked.query_params["nr"], linked.query_params["kommune"]) == (str(world.other_ordered.id),
                                                                           world.other_town.ags)

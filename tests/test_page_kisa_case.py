@@ -220,7 +220,7 @@ def test_the_case_lists_the_problems_the_municipality_reported_with_links(engine
     session.commit()
     kisa, _ = users(session, world)
     at = _case(engine, kisa, world.ordered[MB].id)
-    assert "Meldungen der Kommune (1 offen)" in texts(at, "subheader")
+    assert "Meldungen der Kommune (1 offen)" in texts(at, "header")
     assert ":orange-badge[offen] **Absenden schlägt fehl**" in all_text(at)
     assert "seit heute in diesem Stand" in all_text(at)  # not "seit 0 Tagen"
     [link] = [p for p in at.get("page_link") if p.proto.label == "Öffnen"]

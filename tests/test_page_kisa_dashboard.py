@@ -22,3 +22,18 @@ def test_overview_shows_counts_charts_and_district_coverage(engine, session):
     assert len(at.get("vega_lite_chart")) == 3  # per state, per week, days per finished phase
     assert at.dataframe[0].value.shape[0] == 13  # ten districts and three cities of Saxony
 
+
+def test_every_chart_is_described_and_its_figures_are_given_as_tables(engine, session):
+    world = make_world(session)
+    questionnaire_id = opened(session, world.coordinator, world.ordered["meldebescheinigung"])
+    submit(session, actor=world.coordinator, questionnaire_id=questionnaire_id,
+           base_version=fill_completely(session, world.coordinator, questionnaire_id))
+    session.commit()
+    at = open_page(engine, "kisa_dashboard", user=make_user(session, role=Role.KISA))
+    assert [c.proto.alt.split(":")[0] for c in at.get("vega_lite_chart")] == ["Balkendiagramm"] * 3
+    assert [e.label for e in at.expander] == ["Die Zahlen des Diagramms als Tabelle"] * 3
+    per_state, per_week, per_phase = (t.value for t in at.table)
+    assert per_state.loc["Konfiguration eingereicht", "Produkte"] == 1 and per_state["Produkte"].sum() == 4
+    assert list(per_week.columns) == ["eingereicht", "live gegangen"] and per_week["eingereicht"].sum() == 1
+    assert "Fragebogen in Bearbeitung" in per_phase.index  # finished when the questionnaire was submitted
+

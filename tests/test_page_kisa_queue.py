@@ -6,7 +6,7 @@ import pytest
 
 from core import clock
 from models import OrderedProduct, OrderedProductState
-from tests.apptest_helpers import all_text, app_like_server, load, open_page, run
+from tests.apptest_helpers import all_text, app_like_server, load, open_page, run, shown
 from tests.kisa_pages import DAY, submit_product, users
 from tests.questionnaire_world import make_world
 
@@ -79,7 +79,9 @@ def test_assigning_a_product_and_showing_only_mine(engine, session):
     run(at, at.toggle(key="kq_mine").set_value(True))
     assert "Keine Vorgänge zu diesen Filtern." in all_text(at)
     run(at, at.toggle(key="kq_mine").set_value(False))
-    run(at, at.selectbox(key=f"kq_assign_{ordered_id}").set_value(kisa.id))
+    choice = at.selectbox(key=f"kq_assign_{ordered_id}")
+    assert shown(choice.label) == "Meldebescheinigung (Riesa) zugewiesen an"  # hidden label, read out per row
+    run(at, choice.set_value(kisa.id))
     assert "Meldebescheinigung (Riesa) ist jetzt Kira KISA zugewiesen." in all_text(at)
     [stored] = load(engine, OrderedProduct, OrderedProduct.id == ordered_id)
     assert stored.assigned_to_id == kisa.id

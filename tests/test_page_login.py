@@ -24,7 +24,7 @@ def test_correct_password_opens_the_start_page_with_a_server_side_session(engine
     assert "Anmelden" in texts(at, "title")
     log_in(at, "Anna.Amt@Stadt.example ", PASSWORD)  # address as typed: case and blanks do not matter
     assert f"Willkommen, **{user.full_name}**." in texts(at, "markdown")
-    assert "In fünf Schritten zum Online-Antragsassistenten" in texts(at, "header")
+    assert "In fünf Schritten zum Online-Antragsassistenten" in texts(at, "title")
     assert set(navigation(at)) == {"", "katalog", "produkt", "warenkorb", "bestellungen", "frageboegen",
                                      "stammdaten", "team", "fragebogen", "fortschritt", "abnahme", "meldungen",
                                      "versionen"}
@@ -89,7 +89,7 @@ def test_demo_mode_lists_the_demo_personas(engine, monkeypatch):
     get_settings.cache_clear()
     at = open_page(engine, "login")
     assert [e.label for e in at.expander] == ["Demo-Zugänge (Beispieldaten)"]
-    assert f"Alle Demo-Personen haben das Passwort `{DEMO_PASSWORD}`." in texts(at, "caption")
+    assert f"Alle Demo-Personen haben das Passwort `{DEMO_PASSWORD}`." in texts(at, "markdown")
     table = at.table[0].value
     assert list(table["E-Mail"]) == [p.email for p in PERSONAS]
     assert any("Demomodus" in c.value for c in at.sidebar.caption)

@@ -68,7 +68,7 @@ def test_the_preview_shows_both_parts_as_written_and_never_renders_their_html(en
                   context={"reason": HOSTILE, "municipality": "Gemeinde Bärenstein"})
     at = outbox_page(engine, session)
     run(at, at.selectbox(key="outbox_pick").select(mail_id))
-    assert "Ihre Registrierung im OAA-Shop" in texts(at, "subheader")
+    assert "Ihre Registrierung im OAA-Shop" in texts(at, "header")
     text = all_text(at)
     assert "anna@nordheim" in text and "Wartend" in text and "Message-ID" in text
     text, html = at.code

@@ -71,9 +71,9 @@ def test_steps_are_chosen_in_the_list_and_kept_in_the_address(engine, session):
     at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(ordered.id)})
     click(at, "Weiter")
     assert _param(at, "schritt") == "test"
-    assert "Test im Wartungsmodus" in [s.value for s in at.subheader]
+    assert "Test im Wartungsmodus" in [s.value for s in at.header]
     at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(ordered.id), "schritt": "produkt"})
-    assert "Produkteinstellungen" in [s.value for s in at.subheader]
+    assert "Produkteinstellungen" in [s.value for s in at.header]
     labels = [shown(t.label) for t in at.text_input]  # as a person reads them
     assert any(label.startswith("Gebühr in Euro") for label in labels)  # from the catalogue's config fields
 

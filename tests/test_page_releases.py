@@ -27,7 +27,7 @@ def test_kisa_publishes_a_release_after_the_confirmation_and_sees_the_open_revie
     world = _live_in_riesa(session)
     kisa, _ = users(session, world)
     at = open_page(engine, "releases", user=kisa)
-    assert "Veröffentlichte Versionen" in texts(at, "subheader")
+    assert "Veröffentlichte Versionen" in texts(at, "header")
     assert "Noch keine Version über den Shop veröffentlicht." in texts(at, "info")
 
     run(at, at.selectbox(key="rel_product").select(MB))
@@ -63,7 +63,7 @@ def test_kisa_publishes_a_release_after_the_confirmation_and_sees_the_open_revie
     [row] = at.dataframe[0].value.to_dict("records")
     assert (row["Produkt"], row["Version"], row["Benachrichtigt"], row["zu prüfen"], row["geprüft"], row["offen"]) == (
         "Meldebescheinigung", "1.3", 2, 1, 0, 1)
-    assert "Offene Prüfungen (1)" in texts(at, "subheader")
+    assert "Offene Prüfungen (1)" in texts(at, "header")
     assert "**Riesa** (AGS" in all_text(at)
 
 
@@ -78,7 +78,7 @@ def test_the_municipality_confirms_a_flagged_review_and_the_other_one_has_nothin
     session.commit()
 
     at = open_page(engine, "releases", user=coordinator)
-    assert "Konfiguration prüfen (1)" in texts(at, "subheader")
+    assert "Konfiguration prüfen (1)" in texts(at, "header")
     text = all_text(at)
     assert "**Meldebescheinigung** · Version 1.3 vom" in text and NOTES in text
     assert any("beantragen Sie sie auf der Seite „Test und Abnahme“" in w for w in texts(at, "warning"))
@@ -90,7 +90,7 @@ def test_the_municipality_confirms_a_flagged_review_and_the_other_one_has_nothin
     at.text_input(key=f"rel_note_{notice.id}").input("Gebührenfeld geprüft")
     run(at, at.button(key=f"rel_ok_{notice.id}").click())
     assert "Vermerkt: Die Konfiguration von „Meldebescheinigung“ passt zu Version 1.3." in texts(at, "success")
-    assert "Konfiguration prüfen (1)" not in texts(at, "subheader")
+    assert "Konfiguration prüfen (1)" not in texts(at, "header")
     text = all_text(at)
     assert "geprüft] Konfiguration geprüft, keine Änderung nötig: Gebührenfeld geprüft" in text
     assert "Clara Koordinatorin" in text

@@ -15,8 +15,8 @@ STEP_TITLES = [f"{s.number}. {s.title}" for s in STEPS]
 
 def test_visitor_sees_what_the_shop_does_the_five_steps_and_where_to_go(engine):
     at = open_page(engine)
-    assert texts(at, "header") == ["In fünf Schritten zum Online-Antragsassistenten"]
-    assert texts(at, "subheader") == STEP_TITLES
+    assert texts(at, "title") == ["In fünf Schritten zum Online-Antragsassistenten"]
+    assert texts(at, "header") == STEP_TITLES  # headings go down one level at a time
     assert len(STEPS) == 5
     assert any("Mit dem **OAA-Shop** bringen sächsische Kommunen" in m for m in texts(at, "markdown"))
     assert {p.proto.label: p.proto.page for p in at.page_link} == {
@@ -35,6 +35,7 @@ def test_pending_person_is_told_to_wait(engine, session):
     [info] = texts(at, "info")
     assert "Das KISA Team Antragsmanagement prüft Ihre Angaben" in info
     assert "Sie müssen nichts weiter tun" in info
+    assert texts(at, "header") == ["In fünf Schritten zum Online-Antragsassistenten"]  # below the status title
     assert texts(at, "subheader") == STEP_TITLES
     assert not at.page_link  # no login/registration links for someone logged in
 
@@ -58,4 +59,5 @@ def test_active_person_is_welcomed_by_name(engine, session):
     at = open_page(engine, user=user)
     assert f"Willkommen, **{user.full_name}**." in texts(at, "markdown")
     assert not texts(at, "info") and not texts(at, "warning") and not at.page_link
-    assert texts(at, "subheader") == STEP_TITLES
+    assert texts(at, "title") == ["In fünf Schritten zum Online-Antragsassistenten"]
+    assert texts(at, "header") == STEP_TITLES

@@ -31,7 +31,7 @@ def test_registering_person_invites_a_colleague_and_gets_the_link(engine, sessio
     at = open_page(engine, "team", user=coordinator, context={"url": APP_URL})
     assert texts(at, "title") == ["Mein Team"]
     assert f"Musterstadt · AGS {municipality.ags} · ARS {municipality.ars}" in texts(at, "caption")
-    assert "Kolleg:in hinzufügen" in texts(at, "subheader")
+    assert "Kolleg:in hinzufügen" in texts(at, "header")
     fill_invitation(at)
     [colleague] = load(engine, User, User.email == "tom.technik@stadt.example")
     assert colleague.status == UserStatus.INVITED and colleague.municipality_id == municipality.id

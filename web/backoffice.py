@@ -10,7 +10,7 @@ from accounts.actor import Actor
 from backoffice.queue import QueueItem, assign
 from core.db import session_scope
 from core.errors import DomainError
-from web.text import BERLIN, fmt_date, md
+from web.text import BERLIN, fmt_date, md, md_label
 
 NOBODY = 0  # the assign control's "nobody" option
 
@@ -44,7 +44,9 @@ def assign_control(actor: Actor, item: QueueItem, staff: Mapping[int, str], *, p
             st.session_state[feedback] = ("success", f"{what} ist jetzt {names.get(chosen, '')} zugewiesen." if chosen
                                           else f"{what} ist niemandem mehr zugewiesen.")
 
-    st.selectbox("Zugewiesen an", options, key=key,
+    # In the queue the label is hidden (the column says it) but still read out: there it names the row's product.
+    label = "Zugewiesen an" if show_label else f"{md_label(item.product_name)} ({md_label(item.municipality_name)}) zugewiesen an"
+    st.selectbox(label, options, key=key,
                  format_func=lambda i: names.get(i, "?") if i else "– niemand –", on_change=_assign,
                  label_visibility="visible" if show_label else "collapsed")
 

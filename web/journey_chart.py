@@ -1,7 +1,8 @@
 """Altair Gantt charts of the journey: actual phase bars over the lighter planned bars, with a rule for "heute".
 
-Chart building only (no Streamlit): the page passes the result to ``st.altair_chart``. Times are drawn as German wall
-clock on a UTC scale, so the browser's time zone cannot shift a bar by a day; tooltips carry dd.mm.yyyy strings.
+Chart building only (no Streamlit): the page shows the result with ``web.charts.show_chart`` (described for screen
+readers, figures as a table, ``municipality_table``). Times are drawn as German wall clock on a UTC scale, so the
+browser's time zone cannot shift a bar by a day; tooltips carry dd.mm.yyyy strings.
 """
 
 from __future__ import annotations
@@ -125,6 +126,18 @@ def municipality_chart(journeys: Sequence[ProductJourney], now: datetime) -> alt
         rows += _planned_rows(label, shown)
         rows += _actual_rows(label, journey)
     return _chart(rows, labels, now, row_title="Produkt", label_limit=260)
+
+
+def municipality_table(journeys: Sequence[ProductJourney]) -> list[dict[str, str]]:
+    """Return the figures of ``municipality_chart`` as table rows (its text alternative): per product plan, then actual."""
+    table: list[dict[str, str]] = []
+    for label, journey in zip(_labels(journeys), journeys, strict=True):
+        shown = [p for p in journey.phases if p.round in (0, journey.round)]
+        for row in [*_planned_rows(label, shown), *_actual_rows(label, journey)]:
+            table.append({"Produkt": label, "Phase": row["Abschnitt"].removesuffix(" (Plan)"),
+                          "Plan oder Ist": row["Art"], "von": row["Von"],
+                          "bis": row["Bis"], "Dauer": row["Dauer"], "Stand": row["Stand"]})
+    return table
 
 
 def product_chart(journey: ProductJourney) -> alt.LayerChart:

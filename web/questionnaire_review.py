@@ -40,7 +40,7 @@ def _show_step(step: Step, view: QuestionnaireView, gemeinde_names: Mapping[str,
                go_to: Callable[[str], None] | None) -> None:
     with st.container(border=True):
         title_col, button_col = st.columns([5, 2])
-        title_col.markdown(f"#### {md(step.title)}")
+        title_col.markdown(f"### {md(step.title)}")
         if go_to is not None:
             button_col.button("Bearbeiten", key=f"rv_edit_{step.key}", icon=":material/edit:", on_click=go_to,
                               args=(step.key,))

@@ -27,6 +27,19 @@ def md(text: str) -> str:
     return markdown_escape(text)
 
 
+# Markdown turns a bare e-mail or web address into a link. In the label of an expander, button or checkbox that is a
+# control inside a control: keyboards and screen readers cannot reach it (WCAG 4.1.2). An invisible word joiner
+# (U+2060) after "@", in "://" and after "www" keeps the address readable but no longer a link.
+_NO_AUTOLINK = (("@", "@\u2060"), ("://", ":\u2060//"), ("www.", "www\u2060."))
+
+
+def md_label(text: str) -> str:
+    """Escape user text for the label of a clickable element: like ``md``, and addresses do not become links."""
+    for address_part, broken in _NO_AUTOLINK:
+        text = text.replace(address_part, broken)
+    return md(text)
+
+
 def count(number: int, singular: str, plural: str) -> str:
     """Return e.g. ``1 Fragebogen`` or ``3 Fragebögen``."""
     return f"{number} {singular if number == 1 else plural}"

@@ -35,11 +35,11 @@ def _chromium() -> str | None:
 
 
 @contextmanager
-def running_app(folder: Path, **extra_env: str) -> Iterator[str]:
-    """Serve the app on a free port with a fresh SQLite database (in ``folder``) holding the demo story."""
-    db = folder / "browser.sqlite3"
+def running_app(folder: Path, database_url: str | None = None, **extra_env: str) -> Iterator[str]:
+    """Serve the app on a free port with a fresh SQLite database (in ``folder`` unless given) holding the demo story."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OAA_DATABASE")}
-    env.update(OAA_DATABASE_URL=f"sqlite:///{db}", OAA_DEMO="1", PYTHONUNBUFFERED="1", **extra_env)
+    env.update(OAA_DATABASE_URL=database_url or f"sqlite:///{folder / 'browser.sqlite3'}", OAA_DEMO="1",
+               PYTHONUNBUFFERED="1", **extra_env)
     for args in (["db", "upgrade"], ["demo", "seed"]):
         subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, check=True,
                        capture_output=True)
@@ -73,9 +73,15 @@ def running_app(folder: Path, **extra_env: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The SQLite database the app serves (a test may read it, or add what the demo story lacks)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the app on a free port with a fresh SQLite database holding the demo story."""
-    with running_app(tmp_path_factory.mktemp("browser")) as url:
+    with running_app(tmp_path_factory.mktemp("browser-app"), database_url=app_database_url) as url:
         yield url
 
 

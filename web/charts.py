@@ -1,0 +1,34 @@
+"""Charts with a text alternative (WCAG 1.1.1, BITV 2.0): a chart is a picture, so its figures are also given in text.
+
+Screen readers announce an Altair chart by its ``alt`` text (Streamlit puts it into the chart's ``aria-label``; without
+it they hear "Vega visualization"). The figures themselves go into a real table: below the chart when the page has no
+table of them yet, or in a folded expander so that the picture stays the first thing a sighted reader sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+TABLE_TITLE = "Die Zahlen des Diagramms als Tabelle"
+# Streamlit's chart theme draws axis and legend texts in #808495, 3.7:1 on white; small text needs 4.5:1.
+CHART_TEXT = "#5C5F6B"  # 6.4:1
+
+
+def show_chart(chart: alt.Chart | alt.LayerChart, *, description: str,
+               table: Sequence[Mapping[str, Any]] | None = None) -> None:
+    """Show ``chart`` announced by ``description``; ``table`` rows (first column: row heading) in an expander below.
+
+    Pass no table only when the page shows the same figures as a table already (and say so in the description).
+    """
+    readable = chart.configure_axis(labelColor=CHART_TEXT, titleColor=CHART_TEXT).configure_legend(
+        labelColor=CHART_TEXT, titleColor=CHART_TEXT)
+    st.altair_chart(readable, width="stretch", alt=description)
+    if table:
+        frame = pd.DataFrame(list(table))
+        with st.expander(TABLE_TITLE, icon=":material/table_view:"):
+            st.table(frame.set_index(frame.columns[0]))
