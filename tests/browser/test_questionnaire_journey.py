@@ -23,8 +23,17 @@ def _nav(page: Page, title: str) -> Locator:
 
 
 def _step(page: Page, title: str) -> None:
-    _nav(page, title).click()
-    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    """Open a step from the step list; a click that lands while the page still reruns is lost, so try again."""
+    heading = page.get_by_role("heading", name=title)
+    for _attempt in range(3):
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        _nav(page, title).click()
+        try:
+            expect(heading).to_be_visible(timeout=8_000)
+            return
+        except AssertionError:
+            continue
+    expect(heading).to_be_visible()
 
 
 def _done(page: Page, title: str) -> None:
