@@ -14,6 +14,7 @@ from models.user import ROLE_NAMES, USER_STATUS_NAMES
 from privacy.erasure import erase_person
 from privacy.export import export_person
 from privacy.matching import ERASED_DOMAIN
+from web.downloads import safe_filename
 from web.forms import field_error
 from web.guard import require_actor
 from web.text import fmt_datetime, md
@@ -140,7 +141,8 @@ if chosen is not None:
         return json.dumps(document, ensure_ascii=False, indent=2)
 
     export_col, erase_col = st.columns(2)
-    export_col.download_button("Auskunft herunterladen (JSON)", data=_export, file_name=f"auskunft-konto-{chosen}.json",
+    export_col.download_button("Auskunft herunterladen (JSON)", data=_export,
+                               file_name=safe_filename("auskunft-konto", chosen, extension="json"),
                                mime="application/json", icon=":material/download:", key="adm_privacy_export",
                                on_click="ignore")
     if person.email.endswith(f"@{ERASED_DOMAIN}"):

@@ -15,7 +15,7 @@ from accounts.validation import format_phone
 from questionnaire.checks import MAX_PERSONS
 from questionnaire.definition import Question
 from web.forms import field_error
-from web.text import md
+from web.text import md, md_field_label
 
 YES, NO = "Ja", "Nein"
 PERSON_FIELDS = (("name", "Name"), ("email", "E-Mail"), ("telefon", "Telefon (optional)"))
@@ -136,7 +136,7 @@ def render_question(
 ) -> None:
     """Show the widget of one question, its help, its error and KISA's remarks on it."""
     key = widget_key(scope, question.key)
-    label = md(question.label) + (" *" if required and question.kind != "bestaetigung" else "")  # labels are Markdown
+    label = md_field_label(question.label) + (" *" if required and question.kind != "bestaetigung" else "")  # labels are Markdown
     common: dict[str, Any] = {"key": key, "disabled": disabled, "help": md(question.help) or None}
     if on_change is not None:
         common |= {"on_change": on_change, "args": (question.key,)}

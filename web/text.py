@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from core.text import markdown_escape
+from core.text import _SHORT_CODE, WORD_JOINER, markdown_escape
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -31,6 +31,16 @@ def md(text: str) -> str:
 # control inside a control: keyboards and screen readers cannot reach it (WCAG 4.1.2). An invisible word joiner
 # (U+2060) after "@", in "://" and after "www" keeps the address readable but no longer a link.
 _NO_AUTOLINK = (("@", "@\u2060"), ("://", ":\u2060//"), ("www.", "www\u2060."))
+
+
+_LABEL_SPECIAL = "\\`*_[]<>$~|"  # link/image brackets, emphasis, HTML, LaTeX: what can turn active in a widget label
+
+
+def md_field_label(text: str) -> str:
+    """Escape text for a widget label: nothing active comes from it, yet the label stays free of backslashes where
+    it needs none (browsers take the label's source as the field's accessible name, e.g. "Fachliche:r")."""
+    text = _SHORT_CODE.sub(":" + WORD_JOINER, text)
+    return "".join("\\" + ch if ch in _LABEL_SPECIAL else ch for ch in text)
 
 
 def md_label(text: str) -> str:
