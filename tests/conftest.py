@@ -106,3 +106,22 @@ def session(engine: Engine) -> Iterator[Session]:
 def backend(database_url: str) -> str:
     """Name of the backend under test: 'sqlite' or 'postgresql'."""
     return make_url(database_url).get_backend_name()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop the runs of ``only_backend`` tests on the other database at collection (not skipped at run time).
+
+    E.g. a busy timeout exists only on SQLite, a lock wait between two open transactions only on PostgreSQL.
+    """
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("only_backend")
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database_url") if callspec is not None else None
+        if marker is not None and backend is not None and backend != marker.args[0]:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

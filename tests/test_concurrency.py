@@ -208,9 +208,8 @@ def test_a_configuration_asked_back_and_resubmitted_since_the_page_showed_it_is_
     assert state_of(session, world.ordered[MB]) == OrderedProductState.SETUP
 
 
+@pytest.mark.only_backend("postgresql")  # SQLite serialises whole transactions: nobody can save in between
 def test_retiring_a_product_a_colleague_has_just_saved_is_refused(engine, session, backend, monkeypatch):
-    if backend == "sqlite":
-        pytest.skip("SQLite serialises whole transactions (BEGIN IMMEDIATE): the colleague cannot save in between")
     import catalog.store as store
 
     ready_to_order(session)

@@ -318,12 +318,11 @@ def test_database_away_when_a_button_is_clicked_changes_nothing_and_the_click_wo
     assert "Konfiguration übernommen." in all_text(at)
 
 
+@pytest.mark.only_backend("postgresql")  # SQLite has no server to wait for; its busy timeout is tested above
 def test_a_database_server_that_does_not_answer_gives_the_german_message_after_the_connect_timeout(
         engine, session, world, outage: Outage, monkeypatch):
     """A host behind a broken network accepts nothing and refuses nothing: without a connect timeout every page
     would wait for minutes (AppTest gives up after 30 s and fails this test)."""
-    if outage.backend != "postgresql":
-        pytest.skip("SQLite has no server to wait for; its busy timeout is tested above")
     monkeypatch.setenv("OAA_DATABASE_CONNECT_TIMEOUT_SECONDS", "2")
     get_settings.cache_clear()
     reset_engine_cache()

@@ -47,10 +47,9 @@ def test_a_configuration_resubmitted_while_the_page_showed_the_first_one_is_not_
     assert _state(engine, ordered_id) == OrderedProductState.SETUP
 
 
+@pytest.mark.only_backend("sqlite")  # PostgreSQL has no busy timeout: a writer waits for the row lock
 def test_a_click_while_another_change_holds_the_database_too_long_gets_a_german_message(
         engine, session, backend, monkeypatch):
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL has no busy timeout: a writer waits for the row lock (see test_concurrency.py)")
     world = make_world(session)
     questionnaire_id = submit_product(session, world)
     take_over(session, actor=world.kisa, questionnaire_id=questionnaire_id)
