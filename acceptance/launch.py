@@ -3,15 +3,13 @@ checklist opens (website, press, Servicekonto text, colleagues, Amt24 Mandant)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlmodel import Session, select
 
 from acceptance.results import locked_ordered
 from accounts.access import require_current, require_role
 from accounts.actor import Actor
 from audit.log import record
+from backoffice.setup import TaskView, task_views
 from core.clock import utcnow
 from core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
 from lifecycle.machine import transition
@@ -32,27 +30,13 @@ LAUNCH_TASKS: tuple[tuple[str, str], ...] = (
 LAUNCH_LABELS = dict(LAUNCH_TASKS)
 
 
-@dataclass(frozen=True)
-class LaunchTaskView:
-    """One item of the communication checklist as the page shows it."""
-
-    task: str
-    label: str
-    done_at: datetime | None
-    done_by: str
-
-    @property
-    def done(self) -> bool:
-        """Tell whether the task is ticked."""
-        return self.done_at is not None
+LaunchTaskView = TaskView  # one item of the communication checklist: ticked like a set-up task
 
 
-def launch_tasks(session: Session, ordered_product_id: int) -> list[LaunchTaskView]:
+def launch_tasks(session: Session, ordered_product_id: int) -> list[TaskView]:
     """Return the communication checklist in its order (empty before the product went live)."""
-    rows = {t.task: t for t in session.exec(select(LaunchTask).where(LaunchTask.ordered_product_id == ordered_product_id))}
-    order = [key for key, _label in LAUNCH_TASKS]
-    return [LaunchTaskView(t.task, LAUNCH_LABELS.get(t.task, t.task), t.done_at, t.done_by_name)
-            for t in sorted(rows.values(), key=lambda t: order.index(t.task) if t.task in order else len(order))]
+    rows = session.exec(select(LaunchTask).where(LaunchTask.ordered_product_id == ordered_product_id)).all()
+    return task_views(rows, LAUNCH_LABELS)
 
 
 def confirm_live(session: Session, *, actor: Actor, ordered_product_id: int, maintenance_off: bool) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -72,10 +73,21 @@ class TaskView:
 def checklist(session: Session, *, actor: Actor, ordered_product_id: int) -> list[TaskView]:
     """Return the set-up checklist in the seed's order; staff only."""
     require_staff(actor)
-    rows = {t.task: t for t in session.exec(select(SetupTask).where(SetupTask.ordered_product_id == ordered_product_id))}
-    order = [key for key, _label, _only in TASKS]
-    return [TaskView(t.task, TASK_LABELS.get(t.task, t.task), t.done_at, t.done_by_name)
-            for t in sorted(rows.values(), key=lambda t: order.index(t.task) if t.task in order else len(order))]
+    rows = session.exec(select(SetupTask).where(SetupTask.ordered_product_id == ordered_product_id)).all()
+    return task_views(rows, TASK_LABELS)
+
+
+class _TickedRow(Protocol):
+    task: str
+    done_at: datetime | None
+    done_by_name: str
+
+
+def task_views(rows: Iterable[_TickedRow], labels: dict[str, str]) -> list[TaskView]:
+    """Return checklist rows as views in the order of ``labels`` (unknown tasks last, by their key as label)."""
+    order = list(labels)
+    return [TaskView(t.task, labels.get(t.task, t.task), t.done_at, t.done_by_name)
+            for t in sorted(rows, key=lambda t: order.index(t.task) if t.task in order else len(order))]
 
 
 def tick(session: Session, *, actor: Actor, ordered_product_id: int, task: str, done: bool) -> None:
