@@ -10,6 +10,7 @@ from models import Role, UserStatus
 from models.user import ROLE_NAMES
 from web import state
 from web.auth import SSO_PROBLEM, emit_cookie_scripts, log_out, restore_login
+from web.demo_panel import demo_panel
 from web.errors import show_unexpected_error
 from web.text import md
 
@@ -102,10 +103,11 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
 
 
 def sidebar(actor: Actor | None) -> None:
-    """Show who is logged in, the logout button and the demo-mode note."""
+    """Show who is logged in, the logout button and, in demo mode, the note and the demo panel."""
     with st.sidebar:
         if get_settings().demo:
             st.caption(":material/science: Demomodus: alle Kommunen, Personen und Preise sind Beispieldaten.")
+            demo_panel(actor)
         if actor is None:
             return
         st.markdown(f"**{md(actor.full_name)}**  \n{md(actor.email)}")

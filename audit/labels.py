@@ -24,6 +24,7 @@ ACTIONS = {
     "user.disabled": "Konto deaktiviert",
     "user.enabled": "Konto wieder aktiviert",
     "demo.seeded": "Demodaten angelegt",
+    "demo.switched": "Im Demomodus als Demo-Person angemeldet",
     "catalog.imported": "Katalog importiert",
     "catalog.product_created": "Produkt angelegt",
     "catalog.product_changed": "Produkt geändert",

@@ -140,16 +140,20 @@ def demo_seed(if_empty: bool = typer.Option(False, "--if-empty", help="Nur anleg
 @demo_app.command("reset")
 def demo_reset() -> None:
     """Reset the demo story; refused unless demo mode is on (OAA_DEMO=1)."""
-    from core.config import get_settings
-    from core.db import session_scope
-    from demo.seed import reset_demo
+    import time
 
-    if not get_settings().demo:
-        typer.echo("Der Demomodus ist aus (OAA_DEMO=1 setzen): Demodaten werden nicht zurückgesetzt.", err=True)
-        raise typer.Exit(2)
-    with session_scope() as session:
-        count = reset_demo(session)
-    typer.echo(f"Demodaten zurückgesetzt: {count} Demo-Personen.")
+    from core.db import session_scope
+    from demo.switch import DemoRefused, reset_story
+
+    started = time.perf_counter()
+    try:
+        with session_scope() as session:
+            count = reset_story(session)
+    except DemoRefused as exc:
+        typer.echo(f"{exc} Demodaten werden nicht zurückgesetzt.", err=True)
+        raise typer.Exit(2) from exc
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    typer.echo(f"Demodaten zurückgesetzt: {count} Demo-Personen, in {seconds} Sekunden.")
 
 
 @catalog_app.command("export")

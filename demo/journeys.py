@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from acceptance.checklist import plan_for
 from acceptance.launch import confirm_live
@@ -23,13 +23,28 @@ from accounts.actor import Actor
 from backoffice.review import add_comment, ask_back, take_over
 from backoffice.setup import checklist, tick
 from core import clock
-from core.clock import utcnow
+from core.clock import today_local, utcnow
+from core.errors import DomainError
 from demo.questionnaires import start_questionnaire, submit_questionnaire
 from lifecycle.machine import allowed, transition
-from models import CatalogProduct, Municipality, OrderedProduct, OrderedProductState, Questionnaire, Role, TestOutcome, User
+from models import (
+    CatalogProduct,
+    Municipality,
+    OrderedProduct,
+    OrderedProductState,
+    OrderLine,
+    Questionnaire,
+    Role,
+    TestOutcome,
+    User,
+)
+from orders.cart import add_to_cart, view_cart
+from orders.checkout import place_order
+from orders.contracts import current_contract
 
 S = OrderedProductState
-MUNICIPAL_PERSONAS = {"14999001": "anna.beispiel@musterstadt.example", "14999002": "berta.muster@talheim.example"}
+MUNICIPAL_PERSONAS = {"14999001": "anna.beispiel@musterstadt.example", "14999002": "berta.muster@talheim.example",
+                      "14999004": "vera.verbund@beispielsee.example"}
 KISA_PERSONA = "klara.kisa@kisa.example"
 SAMPLE = " (Beispieldaten)"
 
@@ -93,6 +108,14 @@ STORIES: tuple[Story, ...] = (
     Story("14999002", "meldebescheinigung", 50, _path((2, S.QUESTIONNAIRE), (13, S.SUBMITTED), (15, S.SETUP),
                                                        (30, S.TESTING))),
     Story("14999002", "anzeige-eines-feuerwerkes", 20, _path((8, S.QUESTIONNAIRE), (17, S.SUBMITTED)), real=True),
+    # The Verwaltungsgemeinschaft: its configurations name the member municipalities, so the test checklist asks
+    # whether their applications arrive too. One product live, one in test, one being set up, one being filled in.
+    Story("14999004", "anmeldung-der-hauptwohnung", 110, FIRST_LIVE, real=True),
+    Story("14999004", "gewerbeanmeldung", 60, _path((2, S.QUESTIONNAIRE), (12, S.SUBMITTED), (15, S.SETUP),
+                                                    (33, S.TESTING)), real=True),
+    Story("14999004", "hundesteuer-anmeldung-eines-hundes", 25, _path((2, S.QUESTIONNAIRE), (11, S.SUBMITTED),
+                                                                      (14, S.SETUP)), real=True),
+    Story("14999004", "bewohnerparkausweis", 9, _path((3, S.QUESTIONNAIRE)), real=True),
 )
 
 
@@ -167,18 +190,49 @@ def _walk(session: Session, story: Story, ordered: OrderedProduct, town: Actor, 
         session.flush()
 
 
+def _order(session: Session, town: Actor, municipality: Municipality, product_ids: list[str],
+           ordered_at: datetime) -> dict[str, OrderedProduct]:
+    """Order the products on ``ordered_at`` the way the coordinator would (cart, then checkout with the model
+    contract: order, order lines, confirmation mail); without a model contract they are created plainly."""
+    with clock_at(ordered_at):
+        contract = current_contract(session, today_local())
+        if contract is not None and contract.id is not None:
+            try:
+                with session.begin_nested():
+                    for product_id in product_ids:
+                        add_to_cart(session, actor=town, product_id=product_id)
+                    revision = view_cart(session, actor=town).revision
+                    order, _ = place_order(session, actor=town, cart_revision=revision, contract_id=contract.id,
+                                           authorised=True)
+                rows = session.exec(select(OrderedProduct).join(
+                    OrderLine, col(OrderLine.ordered_product_id) == OrderedProduct.id).where(
+                    OrderLine.order_id == order.id)).all()
+                return {ordered.product_id: ordered for ordered in rows}
+            except DomainError:
+                pass  # e.g. a product was discontinued in this catalogue: created plainly below
+        created = {}
+        for product_id in product_ids:
+            ordered = OrderedProduct(municipality_id=municipality.id or 0, product_id=product_id)
+            session.add(ordered)
+            created[product_id] = ordered
+        session.flush()
+        return created
+
+
 def seed_journeys(session: Session, by_ags: dict[str, Municipality]) -> None:
-    """Order the demo products on their backdated days and walk each through its story (if the catalogue has it)."""
+    """Order the demo products on their backdated days and walk each through its story (if the catalogue has it).
+
+    Products of one municipality ordered on the same day go into one order."""
     known = set(session.exec(select(CatalogProduct.id)).all())
     kisa = _actor(session, KISA_PERSONA)
     now = utcnow()
+    groups: dict[tuple[str, float], list[Story]] = {}
     for story in STORIES:
-        municipality = by_ags.get(story.ags)
-        if story.product_id not in known or municipality is None or municipality.id is None:
-            continue
-        ordered_at = (now - timedelta(days=story.ordered_days_ago)).replace(hour=8, minute=30, second=0, microsecond=0)
-        ordered = OrderedProduct(municipality_id=municipality.id, product_id=story.product_id, created_at=ordered_at,
-                                 updated_at=ordered_at, state_since=ordered_at)
-        session.add(ordered)
-        session.flush()
-        _walk(session, story, ordered, _actor(session, MUNICIPAL_PERSONAS[story.ags]), kisa)
+        if story.product_id in known and story.ags in by_ags:
+            groups.setdefault((story.ags, story.ordered_days_ago), []).append(story)
+    for (ags, days_ago), stories in sorted(groups.items(), key=lambda item: -item[0][1]):
+        town = _actor(session, MUNICIPAL_PERSONAS[ags])
+        ordered_at = (now - timedelta(days=days_ago)).replace(hour=8, minute=30, second=0, microsecond=0)
+        products = _order(session, town, by_ags[ags], [s.product_id for s in stories], ordered_at)
+        for story in stories:
+            _walk(session, story, products[story.product_id], town, kisa)

@@ -47,6 +47,10 @@ MUNICIPALITIES = (
     DemoMunicipality("14999001", "Musterstadt (Beispielkommune)", "Beispielkreis (Beispieldaten)", True),
     DemoMunicipality("14999002", "Beispielgemeinde Talheim (Beispielkommune)", "Beispielkreis (Beispieldaten)", True),
     DemoMunicipality("14999003", "Neudorf am See (Beispielkommune)", "Beispielkreis (Beispieldaten)", False),
+    # The erfüllende Gemeinde of a Verwaltungsgemeinschaft: it handles the applications of its member municipalities.
+    DemoMunicipality("14999004", "Verwaltungsgemeinschaft Am Beispielsee (Beispielkommune)",
+                     "Beispielkreis (Beispieldaten)", True, street="Seestraße 4", postal_code="01235",
+                     city="Beispielsee (Beispiel)"),
 )
 
 PERSONAS = (
@@ -56,6 +60,8 @@ PERSONAS = (
                 Role.KOMMUNE, "IT-Verantwortliche:r", "14999001", "+49 351 5550102"),
     DemoPersona("talheim", "berta.muster@talheim.example", "Berta Muster",
                 Role.KOMMUNE, "Digitalnavigator:in", "14999002", "+49 3591 555010", can_manage_team=True),
+    DemoPersona("verwaltungsgemeinschaft", "vera.verbund@beispielsee.example", "Vera Verbund",
+                Role.KOMMUNE, "OZG-Koordinator:in", "14999004", "+49 35955 55010", can_manage_team=True),
     DemoPersona("wartend", "paul.neu@neudorf.example", "Paul Neu",
                 Role.KOMMUNE, "Amtsleitung / Fachbereichsleitung", "14999003", "+49 3731 555010",
                 can_manage_team=True, pending=True),

@@ -49,10 +49,24 @@ SAMPLE_ANSWERS: dict[str, dict[str, Any]] = {
         "test.personen": [{"name": "Berta Muster", "email": "berta.muster@talheim.example", "telefon": ""}],
         "daten.kdn": True, "daten.transferverzeichnis": "/kdn/transfer/talheim/oaa",
         "amt24.organisationseinheit": "Ordnungsamt",
-        # Talheim handles the applications of two neighbouring municipalities (real AGS, sample arrangement).
-        "zustaendigkeit.art": "Verwaltungsgemeinschaft", "zustaendigkeit.gemeinden": ["14625010", "14625060"],
+        "zustaendigkeit.art": "keine", "zustaendigkeit.gemeinden": [],
         "benachrichtigung.email": "ordnungsamt@talheim.example",
         "datenschutz.dsb_name": "Dirk Schutz", "datenschutz.dsb_email": "dsb@talheim.example",
+    },
+    # The Verwaltungsgemeinschaft: its Bürgerbüro handles the applications of two member municipalities (real AGS
+    # from the municipality list, as the questionnaire requires; the arrangement itself is sample data).
+    "14999004": {
+        "kontakte.fachlich_name": "Vera Verbund", "kontakte.fachlich_email": "vera.verbund@beispielsee.example",
+        "kontakte.fachlich_telefon": "+49 35955 55010", "kontakte.technisch_name": "Ingo Netz",
+        "kontakte.technisch_email": "it@beispielsee.example", "kontakte.technisch_telefon": "+49 35955 55020",
+        "kontakte.abteilung": "Bürgerbüro der Verwaltungsgemeinschaft",
+        "kontakte.abteilung_email": "buergerbuero@beispielsee.example",
+        "test.personen": [{"name": "Vera Verbund", "email": "vera.verbund@beispielsee.example", "telefon": ""}],
+        "daten.kdn": True, "daten.transferverzeichnis": "/kdn/transfer/beispielsee/oaa",
+        "amt24.organisationseinheit": "Bürgerbüro", "amt24.mandant": "VG Am Beispielsee (Beispielmandant)",
+        "zustaendigkeit.art": "Verwaltungsgemeinschaft", "zustaendigkeit.gemeinden": ["14625010", "14625060"],
+        "benachrichtigung.email": "antraege@beispielsee.example",
+        "datenschutz.dsb_name": "Dirk Schutz", "datenschutz.dsb_email": "dsb@beispielsee.example",
     },
 }
 COMPLETION = {"test.servicekonto": True, "datenschutz.vvt": True, "datenschutz.zugriff": True,
@@ -80,8 +94,9 @@ def _fill(session: Session, actor: Actor, questionnaire_id: int, answers: dict[s
 
 
 def seed_master_data(session: Session) -> None:
-    """Fill the master data of both sample municipalities (the questionnaires are pre-filled from it)."""
-    for email, ags in (("anna.beispiel@musterstadt.example", "14999001"), ("berta.muster@talheim.example", "14999002")):
+    """Fill the master data of the active sample municipalities (the questionnaires are pre-filled from it)."""
+    for email, ags in (("anna.beispiel@musterstadt.example", "14999001"), ("berta.muster@talheim.example", "14999002"),
+                       ("vera.verbund@beispielsee.example", "14999004")):
         save_master(session, actor=_actor(session, email), raw=dict(SAMPLE_ANSWERS[ags]), base_version=0)
 
 

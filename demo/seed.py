@@ -11,6 +11,7 @@ from core.clock import utcnow
 from demo.journeys import seed_journeys
 from demo.personas import DEMO_PASSWORD, MUNICIPALITIES, PERSONAS
 from demo.questionnaires import delete_questionnaires, seed_master_data
+from demo.story import remove_demo_releases, seed_story
 from models import (
     Acceptance,
     AuditEvent,
@@ -70,12 +71,14 @@ def seed_demo(session: Session) -> int:
     session.flush()
     seed_master_data(session)
     seed_journeys(session, by_ags)
+    seed_story(session)
     record(session, action="demo.seeded", entity_type="demo", details="Demodaten (Beispieldaten) angelegt.")
     return len(PERSONAS)
 
 
 def reset_demo(session: Session) -> int:
     """Remove every demo record and seed the initial story again; real records stay untouched."""
+    remove_demo_releases(session)
     demo_users = select(User.id).where(col(User.is_demo).is_(True))
     demo_munis = select(Municipality.id).where(col(Municipality.is_demo).is_(True))
     # Colleagues invited inside a demo municipality are demo data too.

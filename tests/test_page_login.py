@@ -6,7 +6,18 @@ from accounts.authentication import LOGIN_FAILED
 from core.config import get_settings
 from demo.personas import DEMO_PASSWORD, PERSONAS
 from models import Role, User, UserStatus, WebSession
-from tests.apptest_helpers import all_text, app_like_server, click, count, load, navigation, open_page, shown, texts
+from tests.apptest_helpers import (
+    all_text,
+    app_like_server,
+    click,
+    count,
+    load,
+    navigation,
+    open_page,
+    run,
+    shown,
+    texts,
+)
 from tests.builders import PASSWORD, make_user
 
 __all__ = ["app_like_server"]  # autouse fixture
@@ -84,12 +95,20 @@ def test_register_link_and_no_demo_accounts_outside_demo_mode(engine):
     assert not at.expander and DEMO_PASSWORD not in all_text(at)
 
 
-def test_demo_mode_lists_the_demo_personas(engine, monkeypatch):
+def test_demo_mode_lists_the_demo_personas_with_a_login_button_each(engine, session, monkeypatch):
+    from demo.seed import seed_demo
+
     monkeypatch.setenv("OAA_DEMO", "1")
     get_settings.cache_clear()
+    seed_demo(session)
+    session.commit()
     at = open_page(engine, "login")
-    assert [e.label for e in at.expander] == ["Demo-Zugänge (Beispieldaten)"]
-    assert f"Alle Demo-Personen haben das Passwort `{DEMO_PASSWORD}`." in texts(at, "markdown")
-    table = at.table[0].value
-    assert list(table["E-Mail"]) == [p.email for p in PERSONAS]
+    assert [e.label for e in at.main.expander] == ["Demo-Zugänge (Beispieldaten)"]
+    assert f"Alle Demo-Personen haben das Passwort `{DEMO_PASSWORD}`. Oder mit einem Klick:" in texts(at, "markdown")
+    shown_text = all_text(at)
+    assert all(p.email in shown_text and p.position in shown_text for p in PERSONAS)
     assert any("Demomodus" in c.value for c in at.sidebar.caption)
+    [button] = [b for b in at.main.button if b.key == "demo_login_kisa"]
+    run(at, button.click())
+    assert "Willkommen, **Klara Antragsmanagement**." in texts(at, "markdown")
+    assert at.session_state["auth_actor"].email == "klara.kisa@kisa.example"

@@ -17,6 +17,8 @@ from core.db import session_scope
 from web import state
 
 _LOG = logging.getLogger(__name__)
+SESSION_ENDED_DEMO = ("Ihre Sitzung ist beendet: abgelaufen, oder die Demo wurde zurückgesetzt. Bitte melden Sie sich "
+                      "erneut an oder wählen Sie eine Demo-Person.")
 
 
 def restore_login() -> Actor | None:
@@ -29,7 +31,10 @@ def restore_login() -> Actor | None:
             fresh = web_sessions.touch(session, web_session_id=session_id)
         if fresh is None:
             state.clear_login()
-            state.flash("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.")
+            if get_settings().demo:  # a demo reset ends every demo login: the login page says so
+                state.send_to_login(SESSION_ENDED_DEMO)
+            else:
+                state.flash("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.")
             return None
         if fresh != actor:
             state.update_actor(fresh)

@@ -10,6 +10,8 @@ _ACTOR = "auth_actor"
 _WEB_SESSION = "auth_web_session_id"
 _BIND_CODE = "auth_bind_code"
 _FLASH = "flash_message"
+_LOGIN_NOTE = "auth_login_note"  # why the login ended, shown on the login page
+_TO_LOGIN = "auth_to_login"  # open the login page once (demo mode: after a reset ended the session)
 
 
 def current_actor() -> Actor | None:
@@ -57,4 +59,21 @@ def flash(message: str) -> None:
 def pop_flash() -> str | None:
     """Take the kept message."""
     value = st.session_state.pop(_FLASH, None)
+    return value if isinstance(value, str) else None
+
+
+def send_to_login(note: str) -> None:
+    """Open the login page on this run and show ``note`` there (the login of this browser session ended)."""
+    st.session_state[_LOGIN_NOTE] = note
+    st.session_state[_TO_LOGIN] = True
+
+
+def pop_to_login() -> bool:
+    """Tell (once) whether the login page is to be opened now."""
+    return bool(st.session_state.pop(_TO_LOGIN, False))
+
+
+def pop_login_note() -> str | None:
+    """Take the note for the login page."""
+    value = st.session_state.pop(_LOGIN_NOTE, None)
     return value if isinstance(value, str) else None
