@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_catalog.py
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_questionnaire.py
+	$(BIN)/python bench/bench_demo.py
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache
