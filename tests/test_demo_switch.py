@@ -101,12 +101,15 @@ def _story_counts(session) -> dict[str, int]:
 
 
 def test_reset_restores_the_initial_counts_ends_demo_logins_and_leaves_real_records_unchanged(session, demo_mode):
+    from orders.defaults import ensure_defaults
     from tests.questionnaire_builders import order_product, questionnaire_catalog
 
     questionnaire_catalog(session)
+    ensure_defaults(session)  # the model contract: the demo orders go through the checkout
     seed_demo(session)
     session.commit()
     initial = _story_counts(session)
+    assert all(initial.values()), initial  # every kind of demo record is there to be restored
     real_town = make_municipality(session)
     real_user = make_user(session, municipality=real_town)
     real_order = order_product(session, real_town, "anzeige-eines-feuerwerkes")

@@ -54,10 +54,10 @@ def _switch_buttons(actor: Actor | None) -> None:
 def persona_table() -> None:
     """The demo personas with their function and address, each with a button to log in as them (login page)."""
     for persona in PERSONAS:
-        name, address, button = st.columns([3, 3, 2], vertical_alignment="center")
+        name, address, button = st.columns([5, 5, 4], vertical_alignment="center")
         name.markdown(f"**{persona.full_name}**  \n{persona.position}")
         address.markdown(persona.email)
-        if button.button("Als diese Person anmelden", key=f"demo_login_{persona.key}", width="stretch"):
+        if button.button(f"Als {persona.full_name} anmelden", key=f"demo_login_{persona.key}", width="stretch"):
             _switch(persona.key)
 
 
