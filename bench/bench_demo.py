@@ -85,29 +85,32 @@ def bench_workshop(participants: int) -> dict[str, object]:
     from playwright.async_api import async_playwright
 
     from tests.browser.conftest import _chromium, running_app
-    from tests.browser.workshop import workshop
+    from tests.browser.workshop import Visit, workshop
 
-    async def run(url: str) -> tuple[list[float], list[float], float]:
+    async def run(url: str) -> tuple[list[float], list[float], float, list[str]]:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=_chromium(), headless=True,
                                               args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
             try:
                 started = time.perf_counter()
-                visits = await workshop(browser, url, participants)
+                results = await workshop(browser, url, participants, return_exceptions=True)
                 total = time.perf_counter() - started
             finally:
                 await browser.close()
+        visits = [v for v in results if isinstance(v, Visit)]
+        failures = [str(v).splitlines()[0][:200] for v in results if not isinstance(v, Visit)]
         switches = [v.seconds[0] for v in visits]
         views = [s for v in visits for s in v.seconds[1:]]
         assert all(len(set(v.names_seen)) == 1 for v in visits), "a participant saw another persona"
-        return switches, views, total
+        return switches, views, total, failures
 
     with tempfile.TemporaryDirectory() as folder, running_app(Path(folder)) as url:
         port = int(url.rsplit(":", 1)[1])
         idle = _rss_mib(port)
-        switches, views, total = asyncio.run(run(url))
+        switches, views, total, failures = asyncio.run(run(url))
         busy = _rss_mib(port)
-    return {"participants": participants, "switch": _quantiles(switches), "page_view": _quantiles(views),
+    return {"participants": participants, "failed": len(failures), "failures": failures,
+            "switch": _quantiles(switches) if switches else {}, "page_view": _quantiles(views) if views else {},
             "total_s": round(total, 1), "server_rss_mib_before": idle, "server_rss_mib_after": busy,
             "cpus": os.cpu_count() or 0, "load_average_1min": round(os.getloadavg()[0], 1)}
 
@@ -118,12 +121,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--no-browser", action="store_true", help="only the reset")
+    parser.add_argument("--no-reset", action="store_true", help="only the workshop")
     args = parser.parse_args()
     os.environ["OAA_DEMO"] = "1"
     report: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        report["reset_sqlite"] = bench_reset(f"sqlite:///{folder}/bench.sqlite3", args.repeat)
-    if args.postgres:
+    if not args.no_reset:
+        with tempfile.TemporaryDirectory() as folder:
+            report["reset_sqlite"] = bench_reset(f"sqlite:///{folder}/bench.sqlite3", args.repeat)
+    if args.postgres and not args.no_reset:
         report["reset_postgresql"] = bench_reset(args.postgres, args.repeat)
     if not args.no_browser:
         report["workshop_sqlite"] = bench_workshop(args.participants)
@@ -131,7 +136,7 @@ def main() -> None:
     print(f"{'Messung':<34}{'Median':>10}{'p95':>10}{'Max':>10}{'n':>5}")
     for name, figures in report.items():
         for part, values in ([(name, figures)] if "median_s" in figures else  # type: ignore[operator]
-                             [(f"{name} {k}", v) for k, v in figures.items() if isinstance(v, dict)]):  # type: ignore[union-attr]
+                             [(f"{name} {k}", v) for k, v in figures.items() if isinstance(v, dict) and v]):  # type: ignore[union-attr]
             print(f"{part:<34}{values['median_s']:>9.2f}s{values['p95_s']:>9.2f}s{values['max_s']:>9.2f}s"
                   f"{values['n']:>5}")
     print(json.dumps(report, indent=2))

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 PARTICIPANTS = 30
 
 
-async def _workshop(app_url: str) -> list[Visit]:
+async def _workshop(app_url: str) -> list[Visit | BaseException]:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=_chromium(), headless=True,
                                           args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
@@ -31,5 +31,6 @@ def test_thirty_participants_click_through_the_demo_at_once_each_as_their_own_pe
     visits = run_coroutine(_workshop(app_url))
     assert len(visits) == PARTICIPANTS
     for visit in visits:
+        assert isinstance(visit, Visit), visit
         # after the switch, after a sidebar link and after opening a page by its address (cookie): still the same
         assert visit.names_seen == [persona(visit.key).full_name] * 3, visit

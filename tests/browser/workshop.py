@@ -92,14 +92,14 @@ async def _gated(gate: asyncio.Semaphore, page: Page, app_url: str, key: str) ->
 
 
 async def workshop(browser: Browser, app_url: str, participants: int, *, loading_at_once: int = 6,
-                   clicking_at_once: int = 10) -> list[Visit]:
+                   clicking_at_once: int = 10, return_exceptions: bool = False) -> list[Visit | BaseException]:
     """All participants open the app and stay connected (a few load at a time), then click through, up to
     ``clicking_at_once`` in the same moment (a bound for a busy test machine; the sessions all live meanwhile)."""
     loading, clicking = asyncio.Semaphore(loading_at_once), asyncio.Semaphore(clicking_at_once)
     pages = await asyncio.gather(*(open_visitor(browser, app_url, loading) for _ in range(participants)))
     try:
         return list(await asyncio.gather(*(_gated(clicking, page, app_url, KEYS[i % len(KEYS)])
-                                           for i, page in enumerate(pages))))
+                                           for i, page in enumerate(pages)), return_exceptions=return_exceptions))
     finally:
         for page in pages:
             await page.context.close()
