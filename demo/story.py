@@ -24,7 +24,7 @@ from releases.publish import latest_release, publish_release, version_key
 from support.threads import mark_solved, reply, report_problem
 
 S = OrderedProductState
-MUSTERSTADT, TALHEIM = "14999001", "14999002"
+MUSTERSTADT, VERWALTUNGSGEMEINSCHAFT = "14999001", "14999004"
 RELEASE_PRODUCT = "meldebescheinigung"
 RELEASE_NOTES = ("Neue Pflichtangabe „Zweck der Meldebescheinigung“; bitte prüfen Sie Gebühr und Hinweistexte in "
                  "Ihrer Konfiguration." + SAMPLE)
@@ -70,8 +70,9 @@ def _test_under_way(session: Session, anna: Actor, kisa: Actor) -> None:
                    "morgen erneut." + SAMPLE)
 
 
-def _threads(session: Session, anna: Actor, berta: Actor, kisa: Actor) -> None:
-    """A solved question about a live product (Musterstadt) and a new, unanswered one (Talheim)."""
+def _threads(session: Session, anna: Actor, vera: Actor, kisa: Actor) -> None:
+    """A solved question about a live product (Musterstadt) and a new, unanswered one (the Verwaltungsgemeinschaft;
+    Talheim's product in test stays free of open reports, so a presenter can show the acceptance with it)."""
     live = _product(session, MUSTERSTADT, "wohnungsgeberbestaetigung")
     if live is not None and live.state == S.LIVE:
         with clock_at(utcnow() + _days_ago(30)):
@@ -83,10 +84,10 @@ def _threads(session: Session, anna: Actor, berta: Actor, kisa: Actor) -> None:
                   text="Der Anhang war größer als 10 MB und wurde abgewiesen; der Hinweistext nennt die Grenze jetzt."
                        + SAMPLE)
             mark_solved(session, actor=kisa, report_id=report_id)
-    testing = _product(session, TALHEIM, "meldebescheinigung")
+    testing = _product(session, VERWALTUNGSGEMEINSCHAFT, "gewerbeanmeldung")
     if testing is not None and testing.state == S.TESTING:
         with clock_at(utcnow() + _days_ago(1, hour=9)):
-            report_problem(session, actor=berta, ordered_product_id=testing.id,
+            report_problem(session, actor=vera, ordered_product_id=testing.id,
                            title="Gebühr wird doppelt angezeigt" + SAMPLE,
                            text="Auf der Zusammenfassungsseite steht die Gebühr zweimal." + SAMPLE)
 
@@ -110,9 +111,9 @@ def seed_story(session: Session) -> None:
     """Add the test under way, the problem threads, the release and Tom's cart to the seeded journeys."""
     kisa = _actor(session, KISA_PERSONA)
     anna = _actor(session, "anna.beispiel@musterstadt.example")
-    berta = _actor(session, "berta.muster@talheim.example")
+    vera = _actor(session, "vera.verbund@beispielsee.example")
     _test_under_way(session, anna, kisa)
-    _threads(session, anna, berta, kisa)
+    _threads(session, anna, vera, kisa)
     _release(session, kisa)
     if session.get(CatalogProduct, "bewohnerparkausweis") is not None:  # the IT contact is collecting wishes
         add_to_cart(session, actor=_actor(session, "tom.technik@musterstadt.example"), product_id="bewohnerparkausweis")

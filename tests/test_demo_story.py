@@ -83,7 +83,7 @@ def test_musterstadt_has_a_test_under_way_threads_a_release_to_check_and_a_fille
     threads = {t.title: t for t in list_problems(session, actor=anna)}
     assert {t.status for t in threads.values()} == {ProblemStatus.OPEN, ProblemStatus.SOLVED}
     kisa_view = list_problems(session, actor=_actor(session, "klara.kisa@kisa.example"))
-    assert len(kisa_view) == 3  # Talheim's new report too
+    assert len(kisa_view) == 3  # the Verwaltungsgemeinschaft's new report too
     notices = session.exec(select(ReleaseNotice).where(ReleaseNotice.product_id == "meldebescheinigung")).all()
     assert {n.review_required for n in notices} == {True} and all(n.reviewed_at is None for n in notices)
     [line] = view_cart(session, actor=_actor(session, "tom.technik@musterstadt.example")).lines
