@@ -101,10 +101,12 @@ def _story_counts(session) -> dict[str, int]:
 
 
 def test_reset_restores_the_initial_counts_ends_demo_logins_and_leaves_real_records_unchanged(session, demo_mode):
+    from catalog.loader import read_directory
+    from catalog.store import import_catalog
     from orders.defaults import ensure_defaults
-    from tests.questionnaire_builders import order_product, questionnaire_catalog
+    from tests.questionnaire_builders import order_product
 
-    questionnaire_catalog(session)
+    import_catalog(session, products=read_directory())  # the whole story: every product it uses
     ensure_defaults(session)  # the model contract: the demo orders go through the checkout
     seed_demo(session)
     session.commit()
