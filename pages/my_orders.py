@@ -13,7 +13,7 @@ from orders.contract_document import contract_data
 from orders.history import cancel_line, list_orders
 from web.downloads import deferred, safe_filename
 from web.guard import require_actor
-from web.text import fmt_datetime, md
+from web.text import fmt_datetime, md, md_label
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 st.title("Meine Bestellungen" if actor.role == Role.KOMMUNE else "Bestellungen")
@@ -57,7 +57,7 @@ for position, view in enumerate(orders):
     order = view.order
     with st.expander(f"{order.number} vom {fmt_datetime(order.placed_at)} – {len(view.lines)} Produkt(e)",
                      expanded=position == 0):
-        signer = f"{md(order.signer_name)} ({md(order.signer_email)})"
+        signer = f"{md(order.signer_name)} ({md_label(order.signer_email)})"  # no link: a faint one in a caption
         st.caption(f"Mustervertrag {md(order.contract_version)} · bestellt von {signer}")
         for lv in view.lines:
             line = lv.line
