@@ -11,6 +11,7 @@ from models.user import ROLE_NAMES
 from web import state
 from web.auth import SSO_PROBLEM, emit_cookie_scripts, log_out, restore_login
 from web.errors import show_unexpected_error
+from web.missing_page import with_not_found_page
 from web.text import md
 
 st.set_page_config(
@@ -123,7 +124,7 @@ def main() -> None:
     message = state.pop_flash()
     if message:
         st.toast(message, icon=":material/info:")
-    navigation = st.navigation(pages_for(actor))
+    navigation = st.navigation(with_not_found_page(pages_for(actor)))
     sidebar(actor)
     sso_problem = st.session_state.pop(SSO_PROBLEM, None)
     if actor is None and sso_problem:  # back from the identity provider without a usable account here

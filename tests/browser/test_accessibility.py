@@ -191,6 +191,7 @@ VISITS = (
     Visit("koordination", "versionen", "Versionen"),
     Visit("koordination", "stammdaten", "Stammdaten der Kommune"),
     Visit("koordination", "team", "Mein Team"),
+    Visit("koordination", "arbeitsvorrat", "Seite nicht gefunden"),  # a KISA address typed by a municipal user
     Visit("kisa", "arbeitsvorrat", "Arbeitsvorrat"),
     Visit("kisa", "kennzahlen", "Kennzahlen"),
     Visit("kisa", "vorgang?nr={s.setup_nr}", lambda s: s.setup_name),
