@@ -9,7 +9,7 @@ from core.config import get_settings
 from models import Role, UserStatus
 from models.user import ROLE_NAMES
 from web import state
-from web.auth import SSO_PROBLEM, emit_cookie_scripts, log_out, restore_login
+from web.auth import SSO_PROBLEM, emit_cookie_scripts, log_out, restore_login, return_after_sso
 from web.errors import show_unexpected_error
 from web.missing_page import with_not_found_page
 from web.text import md
@@ -125,6 +125,7 @@ def main() -> None:
     if message:
         st.toast(message, icon=":material/info:")
     navigation = st.navigation(with_not_found_page(pages_for(actor)))
+    return_after_sso()
     sidebar(actor)
     sso_problem = st.session_state.pop(SSO_PROBLEM, None)
     if actor is None and sso_problem:  # back from the identity provider without a usable account here
