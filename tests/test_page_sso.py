@@ -57,6 +57,16 @@ def _back_from_the_provider(claims: dict):
     return run(at)
 
 
+def _back_with_the_cookie(engine, user: User, web_session_id: int):
+    """Back from a confirmation at the provider: a new Streamlit session on the start page, the login found again by
+    the cookie, ``st.user`` with a fresh auth_time."""
+    at = new_app()
+    at.session_state["auth_actor"] = Actor.of(load(engine, User, User.id == user.id)[0])
+    at.session_state["auth_web_session_id"] = web_session_id
+    at.user = _claims(user.email)
+    return run(at)
+
+
 def test_the_login_page_offers_the_dienstkonto_and_still_the_password(engine, oidc):
     at = open_page(engine, "login")
     click(at, "Mit dem Dienstkonto anmelden")
@@ -133,11 +143,7 @@ def test_a_fresh_login_at_the_provider_re_authenticates_for_the_order(engine, se
     assert oidc == ["reauth"]  # the provider that forces a fresh login
 
     # back from the provider: a new browser session, the login found again (cookie), st.user with a new auth_time
-    at = new_app()
-    at.session_state["auth_actor"] = Actor.of(load(engine, User, User.id == anna.id)[0])
-    at.session_state["auth_web_session_id"] = web_session_id
-    at.user = _claims(anna.email)
-    run(at)
+    at = _back_with_the_cookie(engine, anna, web_session_id)
     assert ("Ihre Anmeldung ist bestätigt. Ihre Eingaben sind wieder da; Sie können die Aktion jetzt ausführen."
             in [t.value for t in at.toast])
     assert texts(at, "title") == ["Warenkorb"]  # back where the confirmation started
@@ -197,11 +203,7 @@ def test_a_confirmation_at_the_provider_comes_back_to_the_page_with_what_was_typ
     assert oidc == ["reauth"]
 
     # back from the provider: a new browser session on the start page, the login found again by the cookie
-    at = new_app()
-    at.session_state["auth_actor"] = Actor.of(load(engine, User, User.id == kisa.id)[0])
-    at.session_state["auth_web_session_id"] = web_session_id
-    at.user = _claims(kisa.email)
-    run(at)
+    at = _back_with_the_cookie(engine, kisa, web_session_id)
     assert ("Ihre Anmeldung ist bestätigt. Ihre Eingaben sind wieder da; Sie können die Aktion jetzt ausführen."
             in [t.value for t in at.toast])
     assert texts(at, "title") == ["Versionen"]  # back on the page the confirmation started on
