@@ -76,6 +76,10 @@ def test_an_address_outside_the_navigation_reads_german_not_found_and_stays(page
     page.get_by_role("link", name="Zur Startseite").click()
     expect(page.get_by_role("heading", name="In fünf Schritten zum Online-Antragsassistenten")).to_be_visible()
 
+    page.goto(f"{app_url}/vorgang/12")  # nested: Streamlit alone would show a blank page
+    expect(page.get_by_role("heading", name="Seite nicht gefunden")).to_be_visible()
+    assert page.url.endswith("/seite-nicht-gefunden")
+
 
 def test_wrong_password_shows_the_generic_german_message(page: Page, app_url: str):
     log_in(page, app_url, persona("kisa").email, "Falsches-Passwort-123", succeeds=False)
