@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Literal
 
 from fpdf import FPDF
@@ -40,6 +41,23 @@ class DocumentPDF(FPDF):
         self.set_auto_page_break(auto=True, margin=20)
         self.alias_nb_pages(PAGE_COUNT_ALIAS)
         self.c_margin = 1.2
+
+    def begin(self, created: datetime, title: str) -> None:
+        """Set the metadata every document carries (``created`` also makes the bytes reproducible) and open page 1."""
+        self.set_creation_date(created)
+        self.set_title(title)
+        self.set_author("KISA – OAA-Shop")
+        self.set_creator("OAA-Shop")
+        self.set_lang("de-DE")
+        self.add_page()
+
+    def sample_banner(self, text: str) -> None:
+        """Print a yellow note that the document holds sample data (Beispieldaten)."""
+        self.ln(2)
+        self.set_fill_color(255, 243, 205)
+        self.set_font(FONT, "B", 9)
+        self.multi_cell(0, 5, text, fill=True, padding=(2, 2), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_fill_color(255)
 
     def header(self) -> None:
         self.set_y(10)
