@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import types
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Literal
 
@@ -167,6 +168,34 @@ class DocumentPDF(FPDF):
                 and SOFT_HYPHEN not in text and FORM_FEED not in text
                 and not (self.str_alias_nb_pages and self.str_alias_nb_pages in text))
 
+    @contextmanager
+    def measuring(self) -> Iterator[None]:
+        """Within this block nothing is printed; position and page are restored afterwards (fpdf2's dry run)."""
+        with self._disable_writing():
+            yield
+
+    def broken_lines(self, text: str, width: float, padding: Padding, align: Align, wrapmode: WrapMode) -> list[BrokenLine]:
+        """Return the lines of ``text`` in the current font in a cell ``width`` mm wide inside ``padding``.
+
+        Remembered per document: fpdf2 tables and :func:`documents.tables.data_table` measure a cell, then print it.
+        """
+        font = self.current_font
+        assert isinstance(font, TTFFont)
+        max_width = width
+        if not padding.left:  # without padding fpdf2 keeps the cell margin clear on that side
+            max_width -= float(self.c_margin)
+        if not padding.right:
+            max_width -= float(self.c_margin)
+        size_pt, k, widths = self.font_size_pt, self.k, font.cw
+        font.biggest_size_pt = max(font.biggest_size_pt, size_pt)
+        key = (text, font.fontkey, size_pt, max_width, align, wrapmode)
+        broken = self._broken_lines.get(key)
+        if broken is None:
+            broken = break_lines(text.replace("\r", ""), lambda units: units * size_pt * 0.001 / k,
+                                 lambda char: int(widths[ord(char)]), max_width, align, wrapmode)
+            self._broken_lines[key] = broken
+        return broken
+
     def _fast_multi_cell(self, w: float, h: float | None, text: str, align: Align, max_line_height: float | None,
                          new_x: XPos, new_y: YPos, wrapmode: WrapMode, output: MethodReturnValue,
                          padding: Padding, *, measuring: bool) -> FPDF.MultiCellResult:
@@ -181,22 +210,11 @@ class DocumentPDF(FPDF):
             w = self.w - self.r_margin - self.x
         prev_y = self.y
         w = w - padding.right - padding.left
-        max_width = w
-        if not padding.left:
-            max_width -= float(self.c_margin)
-        if not padding.right:
-            max_width -= float(self.c_margin)
+        broken = self.broken_lines(text, w, padding, align, wrapmode)
         self.x += padding.left
         self.y += padding.top
 
-        size_pt, k, widths = self.font_size_pt, self.k, font.cw
-        font.biggest_size_pt = max(font.biggest_size_pt, size_pt)
-        key = (text, font.fontkey, size_pt, max_width, align, wrapmode)
-        broken = self._broken_lines.get(key)
-        if broken is None:
-            broken = break_lines(text.replace("\r", ""), lambda units: units * size_pt * 0.001 / k,
-                                 lambda char: int(widths[ord(char)]), max_width, align, wrapmode)
-            self._broken_lines[key] = broken
+        size_pt, k = self.font_size_pt, self.k
         state = self._get_current_graphics_state() if broken else None
         lines = [
             TextLine([Fragment(line.text, state, k)] if line.started and state is not None else [],
