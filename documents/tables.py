@@ -101,7 +101,7 @@ def _cell_height(pdf: DocumentPDF, text: str, width: float, align: Align, wrap: 
     if not text:
         return 0
     with pdf.use_font_face(style) if style else nullcontext():
-        lines = pdf.broken_lines(text, width - PADDING.left - PADDING.right, PADDING, align, wrap)
+        lines = pdf.broken_lines(text, width - PADDING.right - PADDING.left, PADDING, align, wrap)  # as multi_cell
     return max(len(lines), 1) * LINE_HEIGHT + PADDING.top + PADDING.bottom
 
 
