@@ -35,10 +35,23 @@ def _acceptance_page(*, hidden: bool = True) -> st.Page:
                    visibility="hidden" if hidden else "visible")
 
 
-def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
+def _shared_groups() -> dict[str, list[st.Page]]:
+    """The participants' info pages for everybody (logged in or not), and the workshop tour in demo mode."""
+    groups = {"Informationen": [
+        _page("info_roles.py", "Rollen und Aufgaben", ":material/groups:", "rollen"),
+        _page("info_systems.py", "Systeme und Datenfluss", ":material/account_tree:", "systeme"),
+        _page("info_services.py", "Leistungen und Kontakte", ":material/contact_support:", "leistungen"),
+        _page("info_faq.py", "Häufige Fragen", ":material/quiz:", "fragen"),
+    ]}
+    if get_settings().demo:
+        groups["Workshop"] = [_page("tour.py", "Workshop-Tour", ":material/tour:", "tour")]
+    return groups
+
+
+def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:
     """Return the pages this person may see, grouped for the sidebar; the first page is the landing page."""
     if actor is None:
-        return [
+        return {"": [
             _page("start.py", "Start", ":material/home:", "start", default=True),
             _page("login.py", "Anmelden", ":material/login:", "anmelden"),
             _page("register.py", "Registrieren", ":material/how_to_reg:", "registrieren"),
@@ -50,9 +63,10 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
             _acceptance_page(),
             st.Page("pages/problems.py", title="Meldungen", url_path="meldungen", visibility="hidden"),
             st.Page("pages/releases.py", title="Versionen", url_path="versionen", visibility="hidden"),
-        ]
+        ], **_shared_groups()}
     if actor.status != UserStatus.ACTIVE:
-        return [_page("start.py", "Status der Registrierung", ":material/hourglass_top:", "start", default=True)]
+        return {"": [_page("start.py", "Status der Registrierung", ":material/hourglass_top:", "start", default=True)],
+                **_shared_groups()}
     start = _page("start.py", "Start", ":material/home:", "start", default=True)
     catalog = [
         _page("catalog_search.py", "OAA-Katalog", ":material/apps:", "katalog"),
@@ -73,6 +87,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
                 _page("team.py", "Mein Team", ":material/group:", "team"),
                 _questionnaire_page(),
             ],
+            **_shared_groups(),
         }
     staff_pages = {
         "Übersicht": [start, *catalog],
@@ -99,7 +114,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
         staff_pages["Administration"] = [
             _page("accounts_admin.py", "Benutzerkonten", ":material/manage_accounts:", "benutzerkonten")
         ]
-    return staff_pages
+    return staff_pages | _shared_groups()
 
 
 def sidebar(actor: Actor | None) -> None:
