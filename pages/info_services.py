@@ -25,7 +25,7 @@ st.caption(FUNDING_NOTE)
 st.header("Kontakte")
 st.table(pd.DataFrame([{"Wofür": c.topic, "Wer": c.name, "Telefon": c.phone.replace(" ", NBSP) or "–", "E-Mail": c.email or "–",
                         "Internet": c.web or "–"} for c in CONTACTS]).set_index("Wofür"))
-st.caption(KISA_ADDRESS)
+st.markdown(f"**Anschrift:** {KISA_ADDRESS}")
 
 st.header("Produktkataloge")
 st.markdown("\n".join(f"- {name}: {url}" for name, url in CATALOGUES))
