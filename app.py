@@ -143,7 +143,9 @@ def main() -> None:
     message = state.pop_flash()
     if message:
         st.toast(message, icon=":material/info:")
-    navigation = st.navigation(with_not_found_page(pages_for(actor)))
+    # Always the whole menu: with the info pages (and the tour) a role has more than the twelve pages Streamlit shows
+    # unfolded, and "View more" would hide pages people look for (e.g. "Mein Team").
+    navigation = st.navigation(with_not_found_page(pages_for(actor)), expanded=True)
     return_after_sso()
     sidebar(actor)
     sso_problem = st.session_state.pop(SSO_PROBLEM, None)
