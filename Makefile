@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_accounts.py
 	$(BIN)/python bench/bench_catalog.py
 	$(BIN)/python bench/bench_documents.py
+	$(BIN)/python bench/bench_mails.py
 	$(BIN)/python bench/bench_questionnaire.py
 	$(BIN)/python bench/bench_demo.py
 
