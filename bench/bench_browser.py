@@ -76,6 +76,7 @@ RENDERED = """(targets) => {
 }"""
 
 Target = tuple[str, str, int | None]  # CSS selector, regex on an element's text, how many (None: at least one)
+SERVER: dict[str, Any] = {"pid": 0, "cpu_ms": []}  # the app process; its CPU time during each timed action
 
 
 @dataclass
@@ -146,26 +147,35 @@ async def timed(page: Page, kind: str, act: Callable[[], Awaitable[None]], targe
     """Run ``act`` and return the ms from its input event to the frame showing every target."""
     await idle(page)
     await page.evaluate(ARM, kind)
+    cpu_before = cpu_seconds(SERVER["pid"])[0]
     await act()
     handle = await page.wait_for_function(RENDERED, arg=targets, polling="raf", timeout=TIMEOUT)
     elapsed = float(await handle.json_value())
     await idle(page)
+    SERVER["cpu_ms"].append((cpu_seconds(SERVER["pid"])[0] - cpu_before) * 1000)
     return elapsed
 
 
-async def search(page: Page, url: str, world: World, repeat: int) -> list[float]:
-    await page.goto(f"{url}/katalog")
+async def search_turns(page: Page, url: str, path: str, turns: list[tuple[str, list[Target]]],
+                       repeat: int) -> list[float]:
+    """Type the queries of ``turns`` in turn into the page's search box; time each Enter to its targets."""
+    await page.goto(f"{url}/{path}")
     box = page.get_by_label("Suche")
     await expect(box).to_be_visible(timeout=TIMEOUT)
     times = []
     for i in range(repeat + 1):
-        query, count, best = world.searches[i % 2]
+        query, targets = turns[i % len(turns)]
         await idle(page)
         await box.fill(query)
-
-        targets: list[Target] = [(MARKDOWN, rf"^{count} Treffer", None), ("a", rf"{re.escape(best)}$", None)]
         times.append(await timed(page, "keydown", partial(box.press, "Enter"), targets))
     return times[1:]  # the first one warms up
+
+
+async def search(page: Page, url: str, world: World, repeat: int) -> list[float]:
+    turns: list[tuple[str, list[Target]]] = [
+        (query, [(MARKDOWN, rf"^{count} Treffer", None), ("a", rf"{re.escape(best)}$", None)])
+        for query, count, best in world.searches]
+    return await search_turns(page, url, "katalog", turns, repeat)
 
 
 async def add_to_cart(page: Page, url: str, world: World, repeat: int) -> list[float]:
@@ -195,19 +205,10 @@ async def questionnaire_step(page: Page, url: str, world: World, repeat: int) ->
 
 
 async def kisa_queue(page: Page, url: str, world: World, repeat: int) -> list[float]:
-    await page.goto(f"{url}/arbeitsvorrat")
-    box = page.get_by_label("Suche")
-    await expect(box).to_be_visible(timeout=TIMEOUT)
-    times = []
-    for i in range(repeat + 1):
-        query, count = world.queue[(i + 1) % 2]  # the page opens with everything: start with the narrower search
-        await idle(page)
-        await box.fill(query)
-
-        unit = "Vorgang" if count == 1 else "Vorgänge"
-        targets: list[Target] = [(MARKDOWN, rf"^{count} {unit}", None), ("a", r"Öffnen$", count)]
-        times.append(await timed(page, "keydown", partial(box.press, "Enter"), targets))
-    return times[1:]
+    turns: list[tuple[str, list[Target]]] = [
+        (query, [(MARKDOWN, rf"^{count} {'Vorgang' if count == 1 else 'Vorgänge'}", None), ("a", r"Öffnen$", count)])
+        for query, count in reversed(world.queue)]  # the page opens with everything: start with the narrower search
+    return await search_turns(page, url, "arbeitsvorrat", turns, repeat)
 
 
 SCENARIOS: dict[str, tuple[str, Callable[[Page, str, World, int], Awaitable[list[float]]]]] = {
@@ -266,8 +267,12 @@ async def measure(url: str, pid: int, world: World, sessions: int, repeat: int, 
         browser = await p.chromium.launch(executable_path=_chromium(), headless=True, args=LAUNCH_ARGS)
         pages = {"kommune": await logged_in(browser, url, world.kommune[0]),
                  "kisa": await logged_in(browser, url, world.kisa[0])}
+        SERVER["pid"] = pid
         for name, (role, scenario) in SCENARIOS.items():
+            SERVER["cpu_ms"] = []
             results[name] = {"1": summary(await scenario(pages[role], url, world, repeat))}
+            # Alone on the server: its CPU time per click (10 ms ticks, so the mean over all clicks).
+            results[name]["1"]["server_cpu_ms_per_click"] = round(statistics.mean(SERVER["cpu_ms"]), 1)
             print(f"{name}, 1 session: {results[name]['1']}", file=sys.stderr, flush=True)
         for page in pages.values():
             await page.goto(f"{url}/katalog")
@@ -357,13 +362,13 @@ def main() -> None:
             results[backend] = run_backend(backend, folder, args.sessions, args.repeat, args.together_repeat,
                                            args.postgres)
     print(f"\nClick to rendered result (ms), 1 and {args.sessions} concurrent browser sessions")
-    print(f"{'database':<11}{'scenario':<21}{'1: median':>10}{'1: p95':>9}{f'{args.sessions}: median':>12}"
-          f"{f'{args.sessions}: p95':>9}")
+    print(f"{'database':<11}{'scenario':<21}{'1: median':>10}{'1: p95':>9}{'server CPU/click':>17}"
+          f"{f'{args.sessions}: median':>12}{f'{args.sessions}: p95':>9}")
     for backend, figures in results.items():
         for name in SCENARIOS:
             one, crowd = figures[name]["1"], figures[name][str(args.sessions)]
-            print(f"{backend:<11}{name:<21}{one['median_ms']:>10}{one['p95_ms']:>9}{crowd['median_ms']:>12}"
-                  f"{crowd['p95_ms']:>9}")
+            print(f"{backend:<11}{name:<21}{one['median_ms']:>10}{one['p95_ms']:>9}"
+                  f"{one['server_cpu_ms_per_click']:>17}{crowd['median_ms']:>12}{crowd['p95_ms']:>9}")
     print("\nServer memory per idle session (RSS of the streamlit process)")
     for backend, figures in results.items():
         m = figures["memory"]
