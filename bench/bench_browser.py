@@ -41,6 +41,7 @@ for _name, _value in (("OAA_ARGON2_TIME_COST", "1"), ("OAA_ARGON2_MEMORY_KIB", "
     os.environ.setdefault(_name, _value)
 
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
+from playwright.async_api import Error as PlaywrightError  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
@@ -246,6 +247,8 @@ def rss_mib(pid: int) -> float:
 
 
 def summary(times: list[float]) -> dict[str, float]:
+    if not times:
+        return {"median_ms": math.nan, "p95_ms": math.nan, "n": 0}
     ordered = sorted(times)
     p95 = ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]  # nearest rank
     return {"median_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1), "n": len(ordered)}
@@ -291,19 +294,29 @@ async def measure(url: str, pid: int, world: World, sessions: int, repeat: int, 
         kisa_crowd = list(await asyncio.gather(*(logged_in(browser, url, email, gate) for email in world.kisa[1:])))
         crowds = {"kommune": crowd, "kisa": kisa_crowd}
         for name, (role, scenario) in SCENARIOS.items():
-            if name == "add to cart":
-                runs = [scenario(page, url, _shifted(world, n), together_repeat) for n, page in enumerate(crowds[role])]
-            else:
-                runs = [scenario(page, url, world, together_repeat) for page in crowds[role]]
+            runs = [_counted(scenario(page, url, _shifted(world, n) if name == "add to cart" else world,
+                                      together_repeat), page, f"{name}-{n}") for n, page in enumerate(crowds[role])]
             server_before, machine_before, wall = *cpu_seconds(pid), time.monotonic()
-            times = [t for run in await asyncio.gather(*runs) for t in run]
+            done = await asyncio.gather(*runs)
             server_after, machine_after = cpu_seconds(pid)
-            results[name][str(sessions)] = summary(times) | {
+            times = [t for run in done if run is not None for t in run]
+            results[name][str(sessions)] = summary(times) | {"failed_sessions": sum(run is None for run in done),
                 "wall_s": round(time.monotonic() - wall, 1), "server_cpu_s": round(server_after - server_before, 1),
                 "machine_cpu_s": round(machine_after - machine_before, 1)}
             print(f"{name}, {sessions} sessions: {results[name][str(sessions)]}", file=sys.stderr, flush=True)
         await browser.close()
     return results
+
+
+async def _counted(run: Awaitable[list[float]], page: Page, label: str) -> list[float] | None:
+    """One session's figures; None (counted as failed, screenshot kept) when it got stuck on the busy machine."""
+    try:
+        return await run
+    except (AssertionError, PlaywrightError) as exc:
+        shot = Path(tempfile.gettempdir()) / f"bench_browser_{label.replace(' ', '_')}.png"
+        await page.screenshot(path=str(shot), full_page=True)
+        print(f"{label}: {str(exc).splitlines()[0]} (screenshot {shot})", file=sys.stderr, flush=True)
+        return None
 
 
 def _shifted(world: World, n: int) -> World:
@@ -379,7 +392,8 @@ def main() -> None:
     for backend, figures in results.items():
         for name in SCENARIOS:
             crowd = figures[name][str(args.sessions)]
-            print(f"{backend:<11}{name:<21}{crowd['wall_s']:>7}{crowd['server_cpu_s']:>7}{crowd['machine_cpu_s']:>7}")
+            print(f"{backend:<11}{name:<21}{crowd['wall_s']:>7}{crowd['server_cpu_s']:>7}{crowd['machine_cpu_s']:>7}"
+                  + (f"  ({crowd['failed_sessions']} sessions got stuck)" if crowd["failed_sessions"] else ""))
     results["load_average"] = {"start": load_at_start, "end": [round(v, 2) for v in os.getloadavg()]}
     print(f"\nLoad average at start {load_at_start}, at end {results['load_average']['end']} "
           f"(total {time.monotonic() - started:.0f} s)")

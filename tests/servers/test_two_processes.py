@@ -154,7 +154,7 @@ def test_a_user_whose_process_dies_goes_on_through_the_other_one_with_their_save
                 assert response is not None
                 field = page.get_by_label(browsing.SERVICEKONTO_TEXT)
                 await expect(field).to_have_value(before, timeout=browsing.TIMEOUT)  # saved work is there
-                await expect(page.get_by_role("button", name="Abmelden")).to_be_visible()  # still logged in
+                await expect(page.get_by_role("button", name="Abmelden")).to_be_visible(timeout=browsing.TIMEOUT)  # logged in
                 await expect(page.get_by_test_id("stForm").get_by_label("Passwort")).to_have_count(0)
                 await browsing.write_servicekonto_text(page, running.url, ordered_id, after)
                 result = {"first": first, "after_kill": response.headers.get("x-oaa-node"),
