@@ -49,7 +49,7 @@ from sqlmodel import Session, col, select  # noqa: E402
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
-TIMEOUT = 60_000
+TIMEOUT = 180_000  # a first render of a page can take a minute when 20 Chromium pages share two busy cores
 SEARCH_CANDIDATES = ("Hund", "Ummeldung", "Gewerbe", "Wohngeld", "Fischerei", "Bauantrag", "Parkausweis", "Eheschließung")
 STEPS = ("kontakte", "datenschutz")  # the questionnaire steps clicked in turn
 MARKDOWN = '[data-testid="stMarkdownContainer"]'
