@@ -3,9 +3,8 @@ tests/browser/test_http_headers.py)."""
 
 from __future__ import annotations
 
-from core.config import get_settings
 from tests.async_helpers import run_coroutine
-from web.headers import HEADERS, HSTS, NODE_HEADER, SecurityHeaders
+from web.headers import HEADERS, HSTS, SecurityHeaders
 
 
 def _respond(request_headers: list[tuple[bytes, bytes]], own: list[tuple[bytes, bytes]] | None = None,
@@ -47,10 +46,3 @@ def test_hsts_behind_a_tls_proxy_and_a_response_keeps_its_own_header():
 def test_websockets_pass_through_untouched():
     headers = _respond([], kind="websocket")
     assert b"x-frame-options" not in headers
-
-
-def test_the_node_name_is_sent_only_when_set(monkeypatch):
-    assert NODE_HEADER.encode() not in _respond([])
-    monkeypatch.setenv("OAA_NODE_NAME", "app-2")
-    get_settings.cache_clear()
-    assert _respond([])[NODE_HEADER.encode()] == [b"app-2"]
