@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     mail_from: str = "KISA OAA-Shop <oaa-shop@localhost>"  # also gives the Message-ID domain
     mail_max_attempts: int = Field(default=5, ge=1)  # then the mail is FAILED
     mail_sending_timeout_minutes: int = 15  # a mail in 'sending' this long is "unklar" (never resent)
+    # Several app servers behind one proxy: a name for this process, sent as the X-OAA-Node response header so the
+    # operator (and the several-servers test) sees which process answered; empty = no header.
+    node_name: str = ""
+
     # Public address of the shop, for links in e-mails.
     app_base_url: str = "http://127.0.0.1:8501"
     # KISA's team mailbox: told about every submitted configuration (empty: no notice). Set it in production.

@@ -55,18 +55,24 @@ with order, st.container(border=True):
         st.info(f"Ihre Kommune hat diesen OAA bereits bestellt (Stand: {own.state_name}).", icon=":material/check_circle:")
         st.page_link("pages/my_orders.py", label="Zu Meine Bestellungen", icon=":material/receipt_long:")
     elif actor.role == Role.KOMMUNE:
-        added = st.session_state.pop("prod_added", None)
-        if added:
-            st.success(added)
-        if st.button("In den Warenkorb", icon=":material/add_shopping_cart:", type="primary", key="prod_cart"):
+
+        def _add() -> None:  # a callback: the click costs one rerun, not two (issue #8, click-to-render)
             try:
                 with session_scope() as session:
                     add_to_cart(session, actor=actor, product_id=product.id)
             except DomainError as exc:
-                st.warning(md(str(exc)))
+                st.session_state["prod_refused"] = str(exc)
             else:
                 st.session_state["prod_added"] = "Im Warenkorb."
-                st.rerun()
+
+        added = st.session_state.pop("prod_added", None)
+        if added:
+            st.success(added)
+        refused = st.session_state.pop("prod_refused", None)
+        if refused:
+            st.warning(md(refused))
+        st.button("In den Warenkorb", icon=":material/add_shopping_cart:", type="primary", key="prod_cart",
+                  on_click=_add)
         st.page_link("pages/cart.py", label="Zum Warenkorb", icon=":material/shopping_cart:")
 
 facts = st.columns(3)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from core.config import get_settings
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -25,6 +27,7 @@ HEADERS: dict[str, str] = {
     "cross-origin-opener-policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+NODE_HEADER = "x-oaa-node"  # which app process answered (setting OAA_NODE_NAME), for several servers behind a proxy
 
 
 def _is_https(scope: Scope) -> bool:
@@ -37,7 +40,7 @@ def _is_https(scope: Scope) -> bool:
 
 
 class SecurityHeaders:
-    """Add :data:`HEADERS` (and HSTS over https) to each HTTP response that does not set them itself."""
+    """Add :data:`HEADERS` (and HSTS over https, the node name when set) to each HTTP response that lacks them."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -49,6 +52,9 @@ class SecurityHeaders:
         extra = dict(HEADERS)
         if _is_https(scope):
             extra["strict-transport-security"] = HSTS
+        node = get_settings().node_name
+        if node:
+            extra[NODE_HEADER] = node
 
         async def send_with_headers(message: Message) -> None:
             if message.get("type") == "http.response.start":

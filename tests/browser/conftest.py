@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -34,41 +36,67 @@ def _chromium() -> str | None:
     return candidate if Path(candidate).exists() else shutil.which("chromium")
 
 
-@contextmanager
-def running_app(folder: Path, database_url: str | None = None, **extra_env: str) -> Iterator[str]:
-    """Serve the app on a free port with a fresh SQLite database (in ``folder`` unless given) holding the demo story."""
+def app_env(database_url: str, **extra_env: str) -> dict[str, str]:
+    """The environment of an app process serving ``database_url`` in demo mode."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OAA_DATABASE")}
-    env.update(OAA_DATABASE_URL=database_url or f"sqlite:///{folder / 'browser.sqlite3'}", OAA_DEMO="1",
-               PYTHONUNBUFFERED="1", **extra_env)
+    env.update(OAA_DATABASE_URL=database_url, OAA_DEMO="1", PYTHONUNBUFFERED="1", **extra_env)
+    return env
+
+
+def seed_demo(env: dict[str, str]) -> None:
+    """Migrate the database of ``env`` and load the demo story into it."""
     for args in (["db", "upgrade"], ["demo", "seed"]):
         subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, check=True,
                        capture_output=True)
+
+
+def start_streamlit(env: dict[str, str], log: IO[str]) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `streamlit run server.py` on a free port of 127.0.0.1; return the process and its address."""
     port = _free_port()
-    log = (folder / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_until_healthy(url: str, log_name: str, timeout: float = 60) -> None:
+    """Wait until ``url``/_stcore/health answers ok (also through a proxy)."""
+    context = ssl._create_unverified_context()  # a test proxy's self-signed certificate
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2, context=context) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer; see {log_name}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """End a process this test started: politely, then for sure."""
+    proc.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError(f"streamlit did not answer on {url}; see {log.name}")
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def running_app(folder: Path, database_url: str | None = None, **extra_env: str) -> Iterator[str]:
+    """Serve the app on a free port with a fresh SQLite database (in ``folder`` unless given) holding the demo story."""
+    env = app_env(database_url or f"sqlite:///{folder / 'browser.sqlite3'}", **extra_env)
+    seed_demo(env)
+    log = (folder / "streamlit.log").open("w")
+    proc, url = start_streamlit(env, log)
+    try:
+        wait_until_healthy(url, log.name)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 
