@@ -9,6 +9,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from core.config import get_settings
 from web.dataflow_chart import show_dataflow
+from web.demo_panel import log_in_as_persona
 from web.navigation import view_button
 from web.state import current_actor
 from web.text import md, md_label
@@ -71,8 +72,16 @@ def _current(current: Station) -> None:
         actor = current_actor()
         if not stop.is_person(actor.email if actor else None):
             now = f"als {md_label(actor.full_name)} angemeldet" if actor else "nicht angemeldet"
-            st.info(f"Sie sind gerade {now}. Wechseln Sie für diese Station die Person (Demo-Zugänge auf der Seite "
-                    "„Anmelden“).", icon=":material/switch_account:")
+            st.info(f"Sie sind gerade {now}. Wechseln Sie für diese Station die Person (mit dem Knopf hier oder "
+                    "in der Seitenleiste unter „Demo: Als … ansehen“).", icon=":material/switch_account:")
+            persona = stop.demo_persona
+            if persona is not None and st.button(f"Hier als {persona.full_name} weiter", key="tour_switch",
+                                                 icon=":material/switch_account:"):
+                problem = log_in_as_persona(persona.key)
+                if problem:
+                    st.error(md(problem), icon=":material/error:")
+                else:
+                    st.rerun()  # stay at this stop, now as the persona
         _page_link(stop)
     st.markdown("**Was zeigen:**\n" + "\n".join(f"- {md(point)}" for point in stop.show))
     back, forward = st.columns(2)

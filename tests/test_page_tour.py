@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.config import get_settings
 from demo.personas import persona
-from tests.apptest_helpers import ROOT, all_text, app_like_server, open_page, run, texts
+from demo.seed import seed_demo
+from tests.apptest_helpers import ROOT, all_text, app_like_server, click, open_page, run, texts
 from tests.builders import make_user
 from workshop.tour import TOUR, stop_title
 
@@ -81,6 +82,18 @@ def test_the_wrong_person_is_told_as_whom_to_continue(engine, session):
     assert info.startswith("Sie sind gerade nicht angemeldet. Wechseln Sie für diese Station die Person")
     assert not at.page_link  # KISA's page is not in a visitor's navigation ...
     assert any("sobald Sie als Klara Antragsmanagement sind" in c for c in texts(at, "caption"))  # ... so say as whom
+
+
+def test_one_click_on_the_stop_switches_to_its_persona_and_stays_at_the_stop(engine, session):
+    seed_demo(session)
+    session.commit()
+    number = next(n for n, s in enumerate(TOUR, start=1) if s.persona == "kisa")
+    at = open_page(engine, "tour", query={"station": str(number)})  # a visitor
+    click(at, "Hier als Klara Antragsmanagement weiter")
+    assert at.session_state["auth_actor"].email == "klara.kisa@kisa.example"
+    assert texts(at, "title") == ["Workshop-Tour"] and at.query_params["station"] == str(number)
+    assert not texts(at, "info")  # the right person now: no hint, no button
+    assert [p.proto.label for p in at.page_link] == [f"Seite „{TOUR[number - 1].page_title}“ öffnen"]
 
 
 @pytest.mark.parametrize("raw", ["abc", "0", "99", "<script>", "²"])

@@ -20,7 +20,7 @@ from web import state
 _CONFIRM = "demo_reset_confirm"
 
 
-def _log_in_as(key: str) -> str | None:
+def log_in_as_persona(key: str) -> str | None:
     """Open a login session as the persona ``key`` in this browser session; return a German problem or None."""
     try:
         with session_scope() as session:
@@ -35,7 +35,7 @@ def _log_in_as(key: str) -> str | None:
 
 def _switch(key: str) -> None:
     """Log in as the persona and land on the start page (or show why not)."""
-    problem = _log_in_as(key)
+    problem = log_in_as_persona(key)
     if problem:
         st.error(problem)
         return
@@ -88,7 +88,7 @@ def _reset(actor: Actor) -> None:
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
     state.clear_login()  # the reset ended every demo login, this one too: log in again as the same persona
     if key is not None:
-        _log_in_as(key)
+        log_in_as_persona(key)
     state.flash(f"Die Demo wurde in {seconds} Sekunden auf den Anfangsstand zurückgesetzt.")
     st.switch_page("pages/start.py")
 
