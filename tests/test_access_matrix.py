@@ -246,6 +246,7 @@ ROWS: tuple[Row, ...] = (
         s, actor=a, cart_revision=cart_revision(s, a), contract_id=_contract_id(s), authorised=True), MUNICIPAL,
         write=True),
     Row("orders.history.list_orders", lambda s, a, i: history.list_orders(s, actor=a), MUNICIPAL | STAFF),
+    Row("orders.history.order_page", lambda s, a, i: history.order_page(s, actor=a), MUNICIPAL | STAFF),
     Row("orders.history.get_order", lambda s, a, i: history.get_order(s, actor=a, order_id=i.order), READERS_OF_A,
         by_id=True, shows_a=True),
     Row("orders.history.cancel_line", lambda s, a, i: history.cancel_line(
