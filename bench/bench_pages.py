@@ -112,6 +112,28 @@ def record_ids(url: str) -> dict[str, Any]:
     return ids
 
 
+PROFILES: list[str] = []  # text of the last profiled script runs
+
+
+def profile_script_runs() -> None:
+    """Wrap every script run in a pyinstrument profiler of its own thread (AppTest runs the script in another one)."""
+    from pyinstrument import Profiler
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    original = ScriptRunner._run_script
+
+    def run_profiled(self: Any, *args: Any, **kwargs: Any) -> None:
+        profiler = Profiler(interval=0.001)
+        profiler.start()
+        try:
+            original(self, *args, **kwargs)
+        finally:
+            profiler.stop()
+            PROFILES.append(profiler.output_text(unicode=True, show_all=False))
+
+    ScriptRunner._run_script = run_profiled  # type: ignore[method-assign]
+
+
 def patch_streamlit_like_server() -> None:
     """What tests/apptest_helpers.app_like_server does: route by st.navigation, the German error handler, no cookie."""
     from streamlit.runtime.pages_manager import PagesManager
@@ -200,17 +222,13 @@ def bench_database(url: str, repeat: int, only: set[str], profile: bool = False)
             first_ms = (time.perf_counter() - started) * 1000
             problem = [str(e.value)[:200] for e in at.exception] + [
                 str(e.value)[:200] for e in at.error if "Vorgangsnummer" in str(e.value)]
-            if profile:  # a pyinstrument call tree of the reruns, to find the cause of a slow page
-                from pyinstrument import Profiler
-
-                profiler = Profiler(interval=0.0005)
-                profiler.start()
+            if profile:  # a pyinstrument call tree of the reruns (in the script thread), to find a slow page's cause
+                PROFILES.clear()
             page_ms = times_ms(at.run, repeat)
-            if profile:
-                profiler.stop()
+            if profile and PROFILES:
                 backend = "postgresql" if url.startswith("postgresql") else "sqlite"
-                target = RESULTS / f"profile-{backend}-{view.name.replace(' ', '_').replace('(', '').replace(')', '')}.txt"
-                target.write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
+                label = view.name.replace(" ", "_").replace("(", "").replace(")", "")
+                (RESULTS / f"profile-{backend}-{label}.txt").write_text(PROFILES[-1], encoding="utf-8")
             median, bare_median = statistics.median(page_ms), statistics.median(bare_ms)
             rows.append({
                 "view": view.name, "page": view.page, "persona": view.persona, "query": view.query,
@@ -267,6 +285,8 @@ def main() -> None:
     os.environ.setdefault("OAA_ARGON2_TIME_COST", "1")
     os.environ.setdefault("OAA_ARGON2_MEMORY_KIB", "1024")
     patch_streamlit_like_server()
+    if args.profile:
+        profile_script_runs()
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     RESULTS.mkdir(exist_ok=True)
     for url in (args.database, args.postgres):

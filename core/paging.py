@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -11,6 +12,12 @@ T = TypeVar("T")
 def page_count(total: int, size: int) -> int:
     """Return how many pages ``total`` entries fill (at least one, an empty list is one empty page)."""
     return max(1, -(-total // size))
+
+
+def page_of(items: Sequence[T], number: int, size: int) -> Page[T]:
+    """Return page ``number`` of a list that is already in memory (clamped like a database page)."""
+    number = clamp(number, len(items), size)
+    return Page(list(items[(number - 1) * size: number * size]), len(items), number, size)
 
 
 def clamp(number: int, total: int, size: int) -> int:
