@@ -92,7 +92,7 @@ def _item(op: OrderedProduct, name: str, m: Municipality, qid: int | None, assig
                      due_date(op.state, op.state_since), op.assigned_to_id, assignee or "")
 
 
-def _overdue(now: datetime) -> Any:
+def overdue_condition(now: datetime) -> Any:
     """SQL condition: the phase took longer than planned."""
     return or_(*(and_(col(OrderedProduct.state) == state, col(OrderedProduct.state_since) < now - timedelta(days=days))
                  for state, days in PHASE_DAYS.items()))
@@ -113,7 +113,7 @@ def _filtered(query: Any, *, states: tuple[OrderedProductState, ...], municipali
                             | col(Municipality.name).icontains(needle, autoescape=True)
                             | col(Municipality.ags).icontains(needle, autoescape=True))
     if overdue_only:  # in the query, so the limit cuts the overdue items and not the whole queue
-        query = query.where(_overdue(utcnow()))
+        query = query.where(overdue_condition(utcnow()))
     return query
 
 
@@ -147,7 +147,7 @@ def queue_page(
     filters: dict[str, Any] = {"states": states, "municipality_id": municipality_id, "search": search,
                "assigned_to_id": assigned_to_id, "overdue_only": overdue_only}
     counted = _filtered(
-        sa_select(func.count(), func.count(case((_overdue(utcnow()), 1))))
+        sa_select(func.count(), func.count(case((overdue_condition(utcnow()), 1))))
         .select_from(OrderedProduct)
         .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
         .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id), **filters)
