@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -73,19 +72,35 @@ def _days(session: Session, later: Any, earlier: Any) -> Any:
 def lead_days(session: Session) -> dict[str, float]:
     """Return the median days spent in each finished phase: from entering a state to the next change of the product.
 
-    The database pairs each change with the next one of the same product (a window function); only the durations
-    come back, no history rows.
+    All in the database: a window function pairs each change with the next one of the same product, a second one
+    ranks the durations per phase; only the one or two middle durations per phase are averaged and come back.
     """
     following = func.lead(col(StateChange.at)).over(partition_by=col(StateChange.ordered_product_id),
-                                               order_by=(col(StateChange.at), col(StateChange.id)))
+                                                    order_by=(col(StateChange.at), col(StateChange.id)))
     steps = select(col(StateChange.to_state).label("state"), col(StateChange.at).label("entered"),
                    following.label("left")).subquery()
-    rows = session.exec(select(steps.c.state, _days(session, steps.c.left, steps.c.entered))
-                        .where(steps.c.left.is_not(None), steps.c.state.in_([p.value for p in PHASES]))).all()
-    durations: dict[str, list[float]] = defaultdict(list)
-    for state, days in rows:
-        durations[state].append(float(days))
-    return {STATE_NAMES[p]: round(statistics.median(durations[p.value]), 1) for p in PHASES if durations[p.value]}
+    days = _days(session, steps.c.left, steps.c.entered)
+    ranked = select(
+        steps.c.state, days.label("days"),
+        func.row_number().over(partition_by=steps.c.state, order_by=days).label("rank"),
+        func.count().over(partition_by=steps.c.state).label("n"),
+    ).where(steps.c.left.is_not(None), steps.c.state.in_([p.value for p in PHASES])).subquery()
+    middle = (select(ranked.c.state, func.avg(ranked.c.days))
+              .where(ranked.c.rank >= (ranked.c.n + 1) // 2, ranked.c.rank <= (ranked.c.n + 2) // 2)
+              .group_by(ranked.c.state))
+    medians = {str(state): float(value) for state, value in session.exec(middle).all()}
+    return {STATE_NAMES[p]: round(medians[p.value], 1) for p in PHASES if p.value in medians}
+
+
+def dashboard_version(session: Session, *, actor: Actor) -> tuple[int, int, int]:
+    """Return a fingerprint that changes with every state change, new ordered product or registration (for caches).
+
+    Three index lookups; the figures themselves take seconds at 100,000 ordered products.
+    """
+    require_staff(actor)
+    return (int(session.exec(select(func.max(StateChange.id))).one() or 0),
+            int(session.exec(select(func.max(OrderedProduct.id))).one() or 0),
+            int(session.exec(select(func.max(Municipality.id))).one() or 0))
 
 
 def dashboard(session: Session, *, actor: Actor, weeks: int = 12) -> Dashboard:

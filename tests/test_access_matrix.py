@@ -320,6 +320,7 @@ ROWS: tuple[Row, ...] = (
     Row("backoffice.queue.work_queue", lambda s, a, i: queue.work_queue(s, actor=a), STAFF),
     Row("backoffice.queue.queue_page", lambda s, a, i: queue.queue_page(s, actor=a), STAFF),
     Row("backoffice.queue.queue_municipalities", lambda s, a, i: queue.queue_municipalities(s, actor=a), STAFF),
+    Row("backoffice.dashboard.dashboard_version", lambda s, a, i: dashboard.dashboard_version(s, actor=a), STAFF),
     Row("backoffice.queue.queue_item", lambda s, a, i: queue.queue_item(s, actor=a, ordered_product_id=i.mb), STAFF,
         by_id=True, shows_a=True, note="Vorgang"),
     Row("backoffice.queue.staff_members", lambda s, a, i: queue.staff_members(s, actor=a), STAFF),
