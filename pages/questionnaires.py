@@ -5,13 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from core.db import session_scope
+from core.paging import page_of
 from models import STATE_NAMES, OrderedProductState, Role
 from questionnaire.drafts import QuestionnaireRow, list_questionnaires
 from questionnaire.export import export_zip
 from questionnaire.team import my_assignments
 from web.downloads import deferred
 from web.guard import require_actor
+from web.paging import first_page, page_controls, page_number
 from web.text import count, fmt_datetime, md
+
+PAGE, DONE_PAGE = "qs_page", "qs_done_page"
+PAGE_SIZE = 25
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 st.title("Konfigurationsfragebögen")
@@ -51,11 +56,12 @@ if actor.role != Role.KOMMUNE:
     town_col, state_col = st.columns(2)
     municipalities = sorted({r.municipality_name for r in rows})
     chosen = town_col.selectbox("Kommune", municipalities, index=None, placeholder="Alle Kommunen",
-                                key="qs_municipality")
+                                key="qs_municipality", on_change=first_page, args=(PAGE,))
     states = sorted({r.state_name for r in rows})
     default_state = [STATE_NAMES[OrderedProductState.SUBMITTED]] if STATE_NAMES[OrderedProductState.SUBMITTED] in states else []
     chosen_states = state_col.multiselect("Stand", states, default=default_state, placeholder="alle Stände",
-                                          key="qs_states", select_all=False)
+                                          key="qs_states", select_all=False, on_change=first_page,
+                                          args=(PAGE,))
     if chosen:
         rows = [r for r in rows if r.municipality_name == chosen]
     if chosen_states:
@@ -106,9 +112,13 @@ def _row(row: QuestionnaireRow) -> None:
                          query_params={"nr": str(row.ordered_product_id)})
 
 
-for row in waiting if actor.role == Role.KOMMUNE else rows:
+first = page_of(waiting if actor.role == Role.KOMMUNE else rows, page_number(PAGE), PAGE_SIZE)
+for row in first.items:
     _row(row)
+page_controls(PAGE, first)
 if actor.role == Role.KOMMUNE and done:
     st.header(f"Eingereicht und weiter ({len(done)})")
-    for row in done:
+    later = page_of(done, page_number(DONE_PAGE), PAGE_SIZE)
+    for row in later.items:
         _row(row)
+    page_controls(DONE_PAGE, later)

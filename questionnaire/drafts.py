@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -281,7 +282,10 @@ def list_questionnaires(session: Session, *, actor: Actor) -> list[Questionnaire
     """Return every ordered product of the actor's municipality (staff: all) with its questionnaire, if begun."""
     require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
     statement: Any = (
-        select(OrderedProduct, CatalogProduct.name, Municipality.name, Questionnaire)
+        # Only the columns the list shows: never the answers (kilobytes of JSON per questionnaire).
+        sa_select(col(OrderedProduct.id), col(OrderedProduct.product_id), col(OrderedProduct.state),
+                  col(CatalogProduct.name), col(Municipality.name), col(Questionnaire.id),
+                  col(Questionnaire.updated_at), col(Questionnaire.submitted_at))
         .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
         .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id)
         .outerjoin(Questionnaire, col(Questionnaire.ordered_product_id) == OrderedProduct.id)
@@ -290,8 +294,8 @@ def list_questionnaires(session: Session, *, actor: Actor) -> list[Questionnaire
     query = scope_to_tenant(statement, actor, OrderedProduct.municipality_id).order_by(
         col(Municipality.name), col(CatalogProduct.name))
     return [
-        QuestionnaireRow(op.id or 0, q.id if q else None, op.product_id, name, municipality, op.state,
-                         q.updated_at if q else None, q.submitted_at if q else None)
-        for op, name, municipality, q in session.exec(query).all()
+        QuestionnaireRow(op_id or 0, q_id, product_id, name, municipality, OrderedProductState(state), updated,
+                         submitted)
+        for op_id, product_id, state, name, municipality, q_id, updated, submitted in session.execute(query).all()
     ]
 
