@@ -220,6 +220,8 @@ ROWS: tuple[Row, ...] = (
         frozenset({COORD_A, USER_B}), write=True),
     Row("accounts.administration.list_accounts", lambda s, a, i: administration.list_accounts(s, actor=a),
         frozenset({ADMIN})),
+    Row("accounts.administration.account_page", lambda s, a, i: administration.account_page(s, actor=a),
+        frozenset({ADMIN})),
     Row("accounts.administration.create_staff_account", lambda s, a, i: administration.create_staff_account(
         s, actor=a, email="neu@kisa.example", full_name="Nele Neu", password=PASSWORD, role=Role.KISA),
         frozenset({ADMIN}), write=True),
