@@ -167,7 +167,7 @@ def times_ms(action: Callable[[], object], repeat: int) -> list[float]:
     return result
 
 
-def bench_database(url: str, repeat: int, only: set[str], profile: bool = False) -> dict[str, Any]:
+def bench_database(url: str, repeat: int, only: set[str], profile: bool = False, timeout: float = 300) -> dict[str, Any]:
     """Every page and the catalogue search on one database."""
     from sqlmodel import Session, select
     from streamlit.testing.v1 import AppTest
@@ -209,22 +209,29 @@ def bench_database(url: str, repeat: int, only: set[str], profile: bool = False)
             if only and view.name not in only and view.page not in only:
                 continue
             bare_ms = times_ms(bare.run, repeat)
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
             if view.persona in logins:
                 actor, web_session_id = logins[view.persona]
                 at.session_state["auth_actor"] = actor
                 at.session_state["auth_web_session_id"] = web_session_id
-            at.run()
-            at.switch_page(f"pages/{view.page}.py")
-            at.query_params.update(view.query)
-            started = time.perf_counter()
-            at.run()  # first run: caches (catalogue index) are built here
-            first_ms = (time.perf_counter() - started) * 1000
+            try:
+                at.run()
+                at.switch_page(f"pages/{view.page}.py")
+                at.query_params.update(view.query)
+                started = time.perf_counter()
+                at.run()  # first run: caches (catalogue index) are built here
+                first_ms = (time.perf_counter() - started) * 1000
+                if profile:  # a pyinstrument call tree of the reruns (in the script thread), to find a slow page's cause
+                    PROFILES.clear()
+                page_ms = times_ms(at.run, repeat)
+            except RuntimeError as exc:  # AppTest's timeout: recorded as such, the other pages still run
+                rows.append({"view": view.name, "page": view.page, "persona": view.persona, "query": view.query,
+                             "median_ms": None, "p95_ms": None, "meets_target": False,
+                             "problem": [f"mehr als {timeout:.0f} s je Lauf: {str(exc)[:80]}"]})
+                print(f"  {view.name:<28}  > {timeout:.0f} s (abgebrochen)", flush=True)
+                continue
             problem = [str(e.value)[:200] for e in at.exception] + [
                 str(e.value)[:200] for e in at.error if "Vorgangsnummer" in str(e.value)]
-            if profile:  # a pyinstrument call tree of the reruns (in the script thread), to find a slow page's cause
-                PROFILES.clear()
-            page_ms = times_ms(at.run, repeat)
             if profile and PROFILES:
                 backend = "postgresql" if url.startswith("postgresql") else "sqlite"
                 label = view.name.replace(" ", "_").replace("(", "").replace(")", "")
@@ -280,6 +287,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--only", default="", help="comma-separated view names or page files")
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile per page to bench/results")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds one run of a page may take")
     parser.add_argument("--label", default="", help="suffix of the JSON file name, e.g. 'before'")
     args = parser.parse_args()
     os.environ.setdefault("OAA_ARGON2_TIME_COST", "1")
@@ -295,7 +303,7 @@ def main() -> None:
         backend = "postgresql" if url.startswith("postgresql") else "sqlite"
         print(f"{backend}: {'page':<28}{'median':>9}{'p95':>9}{'bare':>8}{'ratio':>8}  (ms)", flush=True)
         report = {"database": backend, "repeat": args.repeat, "measured_at": time.strftime("%Y-%m-%d %H:%M"),
-                  **bench_database(url, args.repeat, only, args.profile)}
+                  **bench_database(url, args.repeat, only, args.profile, args.timeout)}
         name = f"pages-{backend}{'-' + args.label if args.label else ''}.json"
         (RESULTS / name).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
         print(json.dumps({"database": backend, "file": str(RESULTS / name),
