@@ -146,11 +146,12 @@ def queue_page(
     require_staff(actor)
     filters: dict[str, Any] = {"states": states, "municipality_id": municipality_id, "search": search,
                "assigned_to_id": assigned_to_id, "overdue_only": overdue_only}
-    counted = _filtered(
-        sa_select(func.count(), func.count(case((overdue_condition(utcnow()), 1))))
-        .select_from(OrderedProduct)
-        .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
-        .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id), **filters)
+    counting: Any = sa_select(func.count(), func.count(case((overdue_condition(utcnow()), 1)))).select_from(
+        OrderedProduct)
+    if search.strip():  # the joins only when the search needs product or municipality names
+        counting = (counting.join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
+                    .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id))
+    counted = _filtered(counting, **filters)
     total, overdue = session.execute(counted).one()
     number = clamp(number, total, size)
     query = _filtered(_select(), **filters).order_by(col(OrderedProduct.state_since), col(OrderedProduct.id))

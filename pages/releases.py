@@ -113,10 +113,13 @@ def _publish_form(staff: Actor) -> None:
 # ---- KISA: overview -----------------------------------------------------------------------------------------------
 
 
+CHART_RELEASES = 15  # newest releases with a review in the chart; the table above has them all
+
+
 def _chart(releases: list[ReleaseStats]) -> None:
-    """Show reviews done vs open per release (only releases that asked for a review)."""
+    """Show reviews done vs open per release (only the newest releases that asked for a review)."""
     rows = []
-    for stat in releases:
+    for stat in [r for r in releases if r.reviews_required][:CHART_RELEASES]:
         if stat.reviews_required:
             rows += [{"Version": stat.label, "Prüfungen": stat.reviews_done, "Stand": "geprüft"},
                      {"Version": stat.label, "Prüfungen": stat.reviews_open, "Stand": "offen"}]
@@ -131,8 +134,9 @@ def _chart(releases: list[ReleaseStats]) -> None:
                             scale=alt.Scale(domain=["geprüft", "offen"], range=["#2e7d32", "#cf7a00"])),
             order=alt.Order("Stand:N", sort="ascending"),
             tooltip=["Version:N", "Stand:N", "Prüfungen:Q"]),
-        description="Balkendiagramm: je Version, die eine Prüfung verlangt, die geprüften und die offenen "
-                    "Konfigurationen. Die Zahlen stehen in der Tabelle über dem Diagramm.",
+        description=f"Balkendiagramm: je Version, die eine Prüfung verlangt (die {CHART_RELEASES} neuesten), die "
+                    "geprüften und die offenen Konfigurationen. Die Zahlen aller Versionen stehen in der Tabelle über "
+                    "dem Diagramm.",
     )
 
 

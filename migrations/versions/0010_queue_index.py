@@ -1,0 +1,23 @@
+"""queue index: ordered products by state and state_since (KISA's queue and dashboard at 100,000 ordered products)
+
+Revision ID: 4b1e0c7d9a10
+Revises: 227f20aa3b25
+Create Date: 2026-11-29 16:05:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = '4b1e0c7d9a10'
+down_revision: str | None = '227f20aa3b25'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index('ix_orderedproduct_state_state_since', 'orderedproduct', ['state', 'state_since'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_orderedproduct_state_state_since', table_name='orderedproduct')
