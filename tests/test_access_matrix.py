@@ -362,6 +362,8 @@ ROWS: tuple[Row, ...] = (
         READERS_OF_A, by_id=True, shows_a=True),
     Row("acceptance.view.acceptance_list", lambda s, a, i: view.acceptance_list(s, actor=a), MUNICIPAL | STAFF),
     Row("acceptance.view.acceptance_page", lambda s, a, i: view.acceptance_page(s, actor=a), MUNICIPAL | STAFF),
+    Row("questionnaire.drafts.questionnaire_page", lambda s, a, i: drafts.questionnaire_page(s, actor=a),
+        MUNICIPAL | STAFF),
     Row("acceptance.results.locked_ordered", lambda s, a, i: results.locked_ordered(s, a, i.fw), READERS_OF_A,
         by_id=True, shows_a=True),
     Row("acceptance.results.record_result", lambda s, a, i: results.record_result(
