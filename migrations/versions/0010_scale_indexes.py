@@ -1,4 +1,7 @@
-"""queue index: ordered products by state and state_since (KISA's queue and dashboard at 100,000 ordered products)
+"""scale indexes: ordered products by state and state_since (KISA's queue and dashboard), mails by status (Postausgang)
+
+At 100,000 ordered products and 200,000 mails the queue, the dashboard's overdue count and the Postausgang's counts
+per status scanned whole tables (the mails with their bodies) on every rerun.
 
 Revision ID: 4b1e0c7d9a10
 Revises: 227f20aa3b25
@@ -17,7 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index('ix_orderedproduct_state_state_since', 'orderedproduct', ['state', 'state_since'], unique=False)
+    op.create_index('ix_outboxmail_status', 'outboxmail', ['status'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_outboxmail_status', table_name='outboxmail')
     op.drop_index('ix_orderedproduct_state_state_since', table_name='orderedproduct')
