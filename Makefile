@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_accounts.py
 	$(BIN)/python bench/bench_catalog.py
 	$(BIN)/python bench/bench_documents.py
+	$(BIN)/python bench/bench_mails.py
 	$(BIN)/python bench/bench_questionnaire.py
 
 # Scale data set of issue #8 (11,000 municipalities, 100,000 ordered products, 1,000,000 audit events …) in

@@ -9,8 +9,9 @@ from core.config import get_settings
 from models import Role, UserStatus
 from models.user import ROLE_NAMES
 from web import state
-from web.auth import SSO_PROBLEM, emit_cookie_scripts, log_out, restore_login
+from web.auth import SSO_PROBLEM, emit_cookie_scripts, log_out, restore_login, return_after_sso
 from web.errors import show_unexpected_error
+from web.missing_page import with_not_found_page
 from web.text import md
 
 st.set_page_config(
@@ -34,10 +35,25 @@ def _acceptance_page(*, hidden: bool = True) -> st.Page:
                    visibility="hidden" if hidden else "visible")
 
 
-def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
+def _info_group() -> dict[str, list[st.Page]]:
+    """The participants' info pages: for everybody, logged in or not."""
+    return {"Informationen": [
+        _page("info_roles.py", "Rollen und Aufgaben", ":material/groups:", "rollen"),
+        _page("info_systems.py", "Systeme und Datenfluss", ":material/account_tree:", "systeme"),
+        _page("info_services.py", "Leistungen und Kontakte", ":material/contact_support:", "leistungen"),
+        _page("info_faq.py", "Häufige Fragen", ":material/quiz:", "fragen"),
+    ]}
+
+
+def _workshop_group() -> dict[str, list[st.Page]]:
+    """The workshop tour, in demo mode only; placed high in the sidebar so long navigations do not fold it away."""
+    return {"Workshop": [_page("tour.py", "Workshop-Tour", ":material/tour:", "tour")]} if get_settings().demo else {}
+
+
+def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:
     """Return the pages this person may see, grouped for the sidebar; the first page is the landing page."""
     if actor is None:
-        return [
+        return {"": [
             _page("start.py", "Start", ":material/home:", "start", default=True),
             _page("login.py", "Anmelden", ":material/login:", "anmelden"),
             _page("register.py", "Registrieren", ":material/how_to_reg:", "registrieren"),
@@ -49,9 +65,10 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
             _acceptance_page(),
             st.Page("pages/problems.py", title="Meldungen", url_path="meldungen", visibility="hidden"),
             st.Page("pages/releases.py", title="Versionen", url_path="versionen", visibility="hidden"),
-        ]
+        ], **_workshop_group(), **_info_group()}
     if actor.status != UserStatus.ACTIVE:
-        return [_page("start.py", "Status der Registrierung", ":material/hourglass_top:", "start", default=True)]
+        return {"": [_page("start.py", "Status der Registrierung", ":material/hourglass_top:", "start", default=True)],
+                **_workshop_group(), **_info_group()}
     start = _page("start.py", "Start", ":material/home:", "start", default=True)
     catalog = [
         _page("catalog_search.py", "OAA-Katalog", ":material/apps:", "katalog"),
@@ -60,6 +77,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
     if actor.role == Role.KOMMUNE:
         return {
             "Übersicht": [start, *catalog],
+            **_workshop_group(),
             "Meine Kommune": [
                 _page("cart.py", "Warenkorb", ":material/shopping_cart:", "warenkorb"),
                 _page("my_orders.py", "Meine Bestellungen", ":material/receipt_long:", "bestellungen"),
@@ -72,9 +90,11 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
                 _page("team.py", "Mein Team", ":material/group:", "team"),
                 _questionnaire_page(),
             ],
+            **_info_group(),
         }
     staff_pages = {
         "Übersicht": [start, *catalog],
+        **_workshop_group(),
         "KISA": [
             _page("kisa_queue.py", "Arbeitsvorrat", ":material/inbox:", "arbeitsvorrat"),
             _page("kisa_dashboard.py", "Kennzahlen", ":material/monitoring:", "kennzahlen"),
@@ -98,7 +118,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]] | list[st.Page]:
         staff_pages["Administration"] = [
             _page("accounts_admin.py", "Benutzerkonten", ":material/manage_accounts:", "benutzerkonten")
         ]
-    return staff_pages
+    return staff_pages | _info_group()
 
 
 def sidebar(actor: Actor | None) -> None:
@@ -123,7 +143,10 @@ def main() -> None:
     message = state.pop_flash()
     if message:
         st.toast(message, icon=":material/info:")
-    navigation = st.navigation(pages_for(actor))
+    # Always the whole menu: with the info pages (and the tour) a role has more than the twelve pages Streamlit shows
+    # unfolded, and "View more" would hide pages people look for (e.g. "Mein Team").
+    navigation = st.navigation(with_not_found_page(pages_for(actor)), expanded=True)
+    return_after_sso()
     sidebar(actor)
     sso_problem = st.session_state.pop(SSO_PROBLEM, None)
     if actor is None and sso_problem:  # back from the identity provider without a usable account here

@@ -26,6 +26,7 @@ from core.db import session_scope
 from web.downloads import german_download_errors
 from web.errors import handle_script_error
 from web.headers import SecurityHeaders
+from web.nested_paths import NestedAddresses
 
 HERE = Path(__file__).resolve().parent
 
@@ -129,5 +130,6 @@ app = st.App(
         Route("/_oaa/session", bind_session, methods=["POST"]),
         Route("/_oaa/logout", drop_session, methods=["POST"]),
     ],
-    middleware=[Middleware(SecurityHeaders), Middleware(GermanPage)],
+    middleware=[Middleware(SecurityHeaders), Middleware(NestedAddresses, base=str(st.get_option("server.baseUrlPath") or "")),
+                Middleware(GermanPage)],
 )

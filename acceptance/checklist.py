@@ -247,3 +247,11 @@ def plan_for(session: Session, ordered: OrderedProduct) -> TestPlan:
     answers = configuration_answers(session, ordered)
     items = checklist_for(product, answers, gemeinde_names(session, answers))
     return TestPlan(product, answers, items, named_testers(answers))
+
+
+def item_label(session: Session, ordered: OrderedProduct, key: str) -> str:
+    """Return the German label of the test item ``key`` of ``ordered`` (the key itself if the checklist lost it)."""
+    if not key:
+        return ""
+    found = plan_for(session, ordered).item(key)
+    return found.label if found else key

@@ -94,7 +94,8 @@ class ResumedSession:
     actor: Actor
 
 
-def _alive(web_session: WebSession) -> bool:
+def is_alive(web_session: WebSession) -> bool:
+    """Tell whether the session is neither ended, nor past its absolute end, nor idle for too long."""
     settings = get_settings()
     now = utcnow()
     return (
@@ -109,7 +110,7 @@ def resume(session: Session, *, token: str) -> ResumedSession | None:
     if not token or len(token) > 128:
         return None
     web_session = session.exec(select(WebSession).where(WebSession.token_hash == digest(token))).first()
-    if web_session is None or web_session.id is None or not _alive(web_session):
+    if web_session is None or web_session.id is None or not is_alive(web_session):
         return None
     actor = reload_actor(session, user_id=web_session.user_id)
     if actor is None:
@@ -122,7 +123,7 @@ def resume(session: Session, *, token: str) -> ResumedSession | None:
 def touch(session: Session, *, web_session_id: int) -> Actor | None:
     """Keep a session alive on activity; return the fresh actor, or ``None`` when it has expired."""
     web_session = session.get(WebSession, web_session_id)
-    if web_session is None or not _alive(web_session):
+    if web_session is None or not is_alive(web_session):
         return None
     actor = reload_actor(session, user_id=web_session.user_id)
     if actor is None:
@@ -147,6 +148,7 @@ def end(session: Session, *, web_session_id: int | None = None, token: str = "")
     if web_session is None or web_session.revoked_at is not None:
         return
     web_session.revoked_at = utcnow()
+    web_session.return_ticket = None
     session.add(web_session)
     user = session.get(User, web_session.user_id)
     record(session, action="logout", entity_type="user", entity_id=web_session.user_id,
@@ -162,5 +164,6 @@ def end_all_for_user(session: Session, *, user_id: int) -> int:
     now = utcnow()
     for row in rows:
         row.revoked_at = now
+        row.return_ticket = None
         session.add(row)
     return len(rows)

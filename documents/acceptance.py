@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fpdf.enums import Align, TableBordersLayout, TableCellFillMode, WrapMode, XPos, YPos
+from fpdf.enums import Align, XPos, YPos
 from fpdf.fonts import FontFace
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from documents.layout import FONT, DocumentPDF
 from documents.plain import ascii_slug, clip, plain
+from documents.tables import CELL_LIMIT, EMPTY, FAILURE, Column, data_table, label_rows, product_rows
 from web.text import fmt_datetime
 
 DOCUMENT_TITLE = "Abnahmeprotokoll Online-Antragsassistent"
-EMPTY = "—"
 HEADER_LIMIT = 80  # characters of AGS and product id in the running header
 LABEL_WIDTH = 50  # mm, the label column of the overview
-TABLE_CELL_LIMIT = 600  # characters; a table row must fit on one page
 OUTCOME_ORDER = ("passed", "not_applicable", "failed")
 
 
@@ -125,12 +124,8 @@ def _overview(pdf: _AcceptancePDF, data: AcceptanceData) -> None:
     if plain(data.accepted_by_email):
         accepted_by += f" ({plain(data.accepted_by_email)})"
     rows = [
-        ("Produkt", plain(data.product_name)),
-        ("Produkt-ID", plain(data.product_id)),
-        ("Hersteller", plain(data.manufacturer) or EMPTY),
-        ("Produktversion", plain(data.release_version) or EMPTY),
-        ("Kommune", plain(data.municipality_name)),
-        ("AGS", plain(data.municipality_ags)),
+        *product_rows(data.product_name, data.product_id, data.manufacturer, data.release_version, data.municipality_name,
+                      data.municipality_ags),
         ("Testrunde", str(data.round)),
         ("Go-Live (Wartungsmodus)", fmt_datetime(data.testing_since) if data.testing_since else EMPTY),
         ("Testpersonen", testers),
@@ -138,54 +133,32 @@ def _overview(pdf: _AcceptancePDF, data: AcceptanceData) -> None:
         ("Abnahme erteilt am", fmt_datetime(data.accepted_at)),
         ("Abnahme erteilt durch", accepted_by),
     ]
-    for label, value in rows:
-        pdf.set_font(FONT, "", 9.5)
-        pdf.set_text_color(90)
-        pdf.cell(LABEL_WIDTH, 4.8, label)
-        pdf.set_text_color(0)
-        pdf.text_block(value, width=pdf.epw - LABEL_WIDTH)
+    label_rows(pdf, rows, LABEL_WIDTH)
+
+
+_ITEM_COLUMNS = (
+    Column("Nr.", 9, Align.R),
+    Column("Prüfpunkt", 62, free_text=True),
+    Column("Ergebnis", 20),
+    Column("Testperson, erfasst", 34),
+    Column("Bemerkung", 45, free_text=True),
+)
+
+
+def _failure_in_red(column: int, value: str) -> FontFace | None:
+    return FAILURE if column == 2 and value == "Fehler" else None
 
 
 def _items(pdf: _AcceptancePDF, data: AcceptanceData) -> None:
-    widths = (9, 62, 20, 34, 45)
     rows: list[tuple[str, str, str, str, str]] = []
     for number, item in enumerate(data.items, start=1):
-        label = clip(plain(item.label), TABLE_CELL_LIMIT)
+        label = clip(plain(item.label), CELL_LIMIT)
         if item.group == "produkt":
             label += "\n(produktspezifisch)"
         tester = f"{clip(plain(item.tester), 200)}\n{fmt_datetime(item.recorded_at)}"
-        note = clip(plain(item.note, multiline=True), TABLE_CELL_LIMIT) or EMPTY
+        note = clip(plain(item.note, multiline=True), CELL_LIMIT) or EMPTY
         rows.append((str(number), label, plain(item.outcome_name), tester, note))
-    pdf.set_font(FONT, "", 8.5)
-    wrap = WrapMode.WORD
-    for row in rows:
-        if (pdf.wrapmode_for(row[1], widths[1] - 2.4) is WrapMode.CHAR
-                or pdf.wrapmode_for(row[4], widths[4] - 2.4) is WrapMode.CHAR):
-            wrap = WrapMode.CHAR
-            break
-    pdf.set_draw_color(170)
-    pdf.set_line_width(0.2)
-    with pdf.table(
-        col_widths=widths,
-        width=sum(widths),
-        align=Align.L,
-        text_align=(Align.R, Align.L, Align.L, Align.L, Align.L),
-        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 235, 242)),
-        line_height=4.2,
-        padding=(1.2, 1.2),
-        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
-        cell_fill_color=(246, 247, 249),
-        cell_fill_mode=TableCellFillMode.ROWS,
-        wrapmode=wrap,
-        v_align="TOP",
-        repeat_headings=1,
-    ) as table:
-        table.row(("Nr.", "Prüfpunkt", "Ergebnis", "Testperson, erfasst", "Bemerkung"))
-        for row in rows:
-            cells = table.row()
-            for index, value in enumerate(row):
-                style = FontFace(emphasis="BOLD", color=(170, 20, 20)) if index == 2 and value == "Fehler" else None
-                cells.cell(value, style=style)
+    data_table(pdf, _ITEM_COLUMNS, rows, cell_style=_failure_in_red)
 
 
 def _signatures(pdf: _AcceptancePDF, data: AcceptanceData) -> None:
@@ -218,24 +191,14 @@ def _signatures(pdf: _AcceptancePDF, data: AcceptanceData) -> None:
 def render_acceptance(data: AcceptanceData) -> bytes:
     """Render the acceptance record as PDF bytes; the same data always gives the same bytes."""
     pdf = _AcceptancePDF(clip(f"{plain(data.municipality_ags)} · {plain(data.product_id)}", HEADER_LIMIT))
-    pdf.set_creation_date(data.accepted_at)
-    pdf.set_title(clip(plain(f"{DOCUMENT_TITLE}: {data.product_name} – {data.municipality_name}"), 300))
-    pdf.set_author("KISA – OAA-Shop")
-    pdf.set_creator("OAA-Shop")
-    pdf.set_lang("de-DE")
-    pdf.add_page()
+    pdf.begin(data.accepted_at, clip(plain(f"{DOCUMENT_TITLE}: {data.product_name} – {data.municipality_name}"), 300))
 
     pdf.text_block("Abnahmeprotokoll", size=15, bold=True, height=7)
     pdf.text_block(plain(data.product_name), size=12, bold=True, height=6)
     pdf.text_block(f"{plain(data.municipality_name)} (AGS {plain(data.municipality_ags)}) – Testrunde {data.round}",
                    size=10, height=5.5)
     if data.sample_data:
-        pdf.ln(2)
-        pdf.set_fill_color(255, 243, 205)
-        pdf.set_font(FONT, "B", 9)
-        pdf.multi_cell(0, 5, "Beispieldaten – dieses Abnahmeprotokoll gehört zu einer Beispielkommune des OAA-Shops.",
-                       fill=True, padding=(2, 2), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_fill_color(255)
+        pdf.sample_banner("Beispieldaten – dieses Abnahmeprotokoll gehört zu einer Beispielkommune des OAA-Shops.")
 
     pdf.section("Überblick")
     _overview(pdf, data)

@@ -17,10 +17,10 @@ from accounts.validation import format_phone
 from core.money import euro
 from documents.layout import FONT, DocumentPDF
 from documents.plain import ascii_slug, clip, plain
+from documents.tables import EMPTY, label_rows, product_rows
 from web.text import fmt_datetime
 
 DOCUMENT_TITLE = "Konfiguration Online-Antragsassistent"
-EMPTY = "—"  # an unanswered question
 HEADER_LIMIT = 80  # characters of AGS and product id in the running header (also cut to its width)
 LABEL_WIDTH = 44  # mm, the label column of the overview
 KEEP_TOGETHER = 30  # mm: a label and the start of its answer stay on one page up to this height
@@ -158,12 +158,8 @@ def _overview(pdf: _ConfigurationPDF, data: ConfigurationData) -> None:
     if data.submitted_at and plain(data.submitted_by):
         submitted += f" durch {plain(data.submitted_by)}"
     rows = [
-        ("Produkt", plain(data.product_name)),
-        ("Produkt-ID", plain(data.product_id)),
-        ("Hersteller", plain(data.manufacturer) or EMPTY),
-        ("Produktversion", plain(data.release_version) or EMPTY),
-        ("Kommune", plain(data.municipality_name)),
-        ("AGS", plain(data.municipality_ags)),
+        *product_rows(data.product_name, data.product_id, data.manufacturer, data.release_version, data.municipality_name,
+                      data.municipality_ags),
         ("ARS", plain(data.municipality_ars) or EMPTY),
         ("Fragebogen", f"Nr. {data.questionnaire_id}, Stand {data.version}"),
         ("Fassung", submission_label(data)),
@@ -172,12 +168,7 @@ def _overview(pdf: _ConfigurationPDF, data: ConfigurationData) -> None:
         ("Zuletzt geändert", fmt_datetime(data.updated_at)),
         ("Exportiert am", fmt_datetime(data.exported_at)),
     ]
-    for label, value in rows:
-        pdf.set_font(FONT, "", 9.5)
-        pdf.set_text_color(90)
-        pdf.cell(LABEL_WIDTH, 4.8, label)
-        pdf.set_text_color(0)
-        pdf.text_block(value, width=pdf.epw - LABEL_WIDTH)
+    label_rows(pdf, rows, LABEL_WIDTH)
 
 
 def _answers(pdf: _ConfigurationPDF, data: ConfigurationData, section: ConfigurationSection) -> None:
@@ -200,12 +191,7 @@ def _answers(pdf: _ConfigurationPDF, data: ConfigurationData, section: Configura
 def render_configuration(data: ConfigurationData) -> bytes:
     """Render the configuration as PDF bytes; the same data always gives the same bytes."""
     pdf = _ConfigurationPDF(clip(f"{plain(data.municipality_ags)} · {plain(data.product_id)}", HEADER_LIMIT))
-    pdf.set_creation_date(data.exported_at)
-    pdf.set_title(clip(plain(f"{DOCUMENT_TITLE}: {data.product_name} – {data.municipality_name}"), 300))
-    pdf.set_author("KISA – OAA-Shop")
-    pdf.set_creator("OAA-Shop")
-    pdf.set_lang("de-DE")
-    pdf.add_page()
+    pdf.begin(data.exported_at, clip(plain(f"{DOCUMENT_TITLE}: {data.product_name} – {data.municipality_name}"), 300))
 
     pdf.text_block(DOCUMENT_TITLE, size=15, bold=True, height=7)
     pdf.text_block(plain(data.product_name), size=12, bold=True, height=6)

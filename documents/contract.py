@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fpdf.enums import Align, TableBordersLayout, TableCellFillMode, WrapMode, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.enums import Align, XPos, YPos
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.money import euro
 from documents.layout import FONT, DocumentPDF
 from documents.plain import ascii_slug, clip, paragraphs, plain
+from documents.tables import CELL_LIMIT, Column, data_table, label_rows
 from web.text import BERLIN, fmt_datetime
 
 DOCUMENT_TITLE = "Vertrag über Online-Antragsassistenten – Bestellbestätigung"
-TABLE_CELL_LIMIT = 600  # characters; a table row must fit on one page, so very long cell text is cut with "…"
 
 
 class ContractParty(BaseModel):
@@ -222,11 +221,19 @@ def _percent(value: int) -> str:
     return f"{value}\u00a0%"
 
 
+_POSITION_COLUMNS = (
+    Column("Produkt", 57, free_text=True),
+    Column("Einrichtung", 22, Align.R),
+    Column("Lizenz/Jahr", 22, Align.R),
+    Column("Förderung", 42),
+    Column("zu zahlen", 27, Align.R),
+)
+
+
 def _positions(pdf: _ContractPDF, data: ContractData) -> None:
-    widths = (57, 22, 22, 42, 27)
     rows: list[tuple[str, str, str, str, str]] = []
     for position in data.positions:
-        product = clip(plain(position.product_name), TABLE_CELL_LIMIT)
+        product = clip(plain(position.product_name), CELL_LIMIT)
         details = f"Produkt-ID: {clip(plain(position.product_id), 120)}"
         if position.price_is_sample:
             details += " · Beispielpreis*"
@@ -237,30 +244,7 @@ def _positions(pdf: _ContractPDF, data: ContractData) -> None:
             funding = "–"
         due = f"{euro(position.due_setup_cents)}\n{euro(position.due_yearly_cents)}/Jahr"
         rows.append((f"{product}\n{details}", euro(position.setup_cents), euro(position.yearly_licence_cents), funding, due))
-    pdf.set_font(FONT, "", 8.5)  # the table's font: measure long words with it
-    product_width = widths[0] - 2 * 1.2
-    wrap = WrapMode.CHAR if any(pdf.wrapmode_for(row[0], product_width) is WrapMode.CHAR for row in rows) else WrapMode.WORD
-    pdf.set_draw_color(170)
-    pdf.set_line_width(0.2)
-    heading = FontFace(emphasis="BOLD", fill_color=(230, 235, 242))
-    with pdf.table(
-        col_widths=widths,
-        width=sum(widths),
-        align=Align.L,
-        text_align=(Align.L, Align.R, Align.R, Align.L, Align.R),
-        headings_style=heading,
-        line_height=4.2,
-        padding=(1.2, 1.2),
-        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
-        cell_fill_color=(246, 247, 249),
-        cell_fill_mode=TableCellFillMode.ROWS,
-        wrapmode=wrap,
-        v_align="TOP",
-        repeat_headings=1,
-    ) as table:
-        table.row(("Produkt", "Einrichtung", "Lizenz/Jahr", "Förderung", "zu zahlen"))
-        for row in rows:
-            table.row(row)
+    data_table(pdf, _POSITION_COLUMNS, rows)
 
 
 def _totals(pdf: _ContractPDF, data: ContractData) -> None:
@@ -320,12 +304,7 @@ def _acceptance(pdf: _ContractPDF, data: ContractData) -> None:
         rows.append(("Funktion", plain(signer.position)))
     rows.append(("E-Mail", plain(signer.email)))
     rows.append(("Vertragsfassung", plain(data.contract_version)))
-    for label, value in rows:
-        pdf.set_font(FONT, "", 9.5)
-        pdf.set_text_color(90)
-        pdf.cell(38, 4.8, label)
-        pdf.set_text_color(0)
-        pdf.text_block(value, width=pdf.epw - 38)
+    label_rows(pdf, rows, 38)
     pdf.ln(2)
     pdf.text_block("Dieses Dokument wurde im OAA-Shop elektronisch erzeugt und gibt die bestätigte Bestellung wieder.",
                    size=8.5, height=4.3)
@@ -334,24 +313,14 @@ def _acceptance(pdf: _ContractPDF, data: ContractData) -> None:
 def render_contract(data: ContractData) -> bytes:
     """Render the contract as PDF bytes; the same data always gives the same bytes."""
     pdf = _ContractPDF(clip(plain(data.order_number), 40))
-    pdf.set_creation_date(data.placed_at)
-    pdf.set_title(plain(f"{DOCUMENT_TITLE} {data.order_number}"))
-    pdf.set_author("KISA – OAA-Shop")
-    pdf.set_creator("OAA-Shop")
-    pdf.set_lang("de-DE")
-    pdf.add_page()
+    pdf.begin(data.placed_at, plain(f"{DOCUMENT_TITLE} {data.order_number}"))
 
     pdf.text_block("Vertrag über Online-Antragsassistenten", size=15, bold=True, height=7)
     pdf.text_block(f"Bestellbestätigung Nr. {plain(data.order_number)} vom {fmt_datetime(data.placed_at)}",
                    size=10, height=5.5)
     if data.sample_data:
-        pdf.ln(2)
-        pdf.set_fill_color(255, 243, 205)
-        pdf.set_font(FONT, "B", 9)
-        pdf.multi_cell(0, 5, "Beispieldaten – diese Bestellbestätigung enthält Beispieldaten des OAA-Shops und ist "
-                       "kein verbindlicher Vertrag.", fill=True, padding=(2, 2), align=Align.L,
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_fill_color(255)
+        pdf.sample_banner("Beispieldaten – diese Bestellbestätigung enthält Beispieldaten des OAA-Shops und ist "
+                          "kein verbindlicher Vertrag.")
 
     pdf.section("Vertragsparteien")
     _parties(pdf, [data.municipality, data.kisa])

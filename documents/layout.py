@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from fpdf import FPDF
+from datetime import datetime
+
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
-from documents.plain import BOLD_FONT, REGULAR_FONT, clip
+from documents.fasttext import FastTextPDF
+from documents.fontcache import FONT, fresh_fonts
+from documents.plain import clip
 
-FONT = "DejaVu"
 # Placeholder for the page count. It uses private-use characters, which plain() removes from user text, so a
 # product called "{nb}" is printed as written instead of being replaced by the number of pages.
 PAGE_COUNT_ALIAS = "\ue000\ue000\ue000"
 LONG_WORD = 12  # words at least this long are measured to decide whether a paragraph needs character wrapping
 
 
-class DocumentPDF(FPDF):
+class DocumentPDF(FastTextPDF):
     """A4 portrait with the document title left and ``right_header`` right on top, page numbers at the bottom."""
 
     def __init__(self, title: str, right_header: str, *, title_extra: float = 0) -> None:
@@ -22,12 +24,28 @@ class DocumentPDF(FPDF):
         self.document_title = title
         self.right_header = right_header
         self.title_extra = title_extra  # mm the title takes beyond half the width
-        self.add_font(FONT, "", str(REGULAR_FONT))
-        self.add_font(FONT, "B", str(BOLD_FONT))
+        self.fonts.update(fresh_fonts())  # parsed once per process instead of add_font per document
         self.set_margins(left=20, top=22, right=20)
         self.set_auto_page_break(auto=True, margin=20)
         self.alias_nb_pages(PAGE_COUNT_ALIAS)
         self.c_margin = 1.2
+
+    def begin(self, created: datetime, title: str) -> None:
+        """Set the metadata every document carries (``created`` also makes the bytes reproducible) and open page 1."""
+        self.set_creation_date(created)
+        self.set_title(title)
+        self.set_author("KISA – OAA-Shop")
+        self.set_creator("OAA-Shop")
+        self.set_lang("de-DE")
+        self.add_page()
+
+    def sample_banner(self, text: str) -> None:
+        """Print a yellow note that the document holds sample data (Beispieldaten)."""
+        self.ln(2)
+        self.set_fill_color(255, 243, 205)
+        self.set_font(FONT, "B", 9)
+        self.multi_cell(0, 5, text, fill=True, padding=(2, 2), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_fill_color(255)
 
     def header(self) -> None:
         self.set_y(10)

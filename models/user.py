@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -75,6 +76,9 @@ class WebSession(SQLModel, table=True):
     # None: none that counts. Kept here on the server, never in the browser.
     authenticated_at: datetime | None = None
     bind_code_hash: str | None = Field(default=None, max_length=64, index=True)  # one-time cookie hand-over
+    # Where the person was and what they had typed when a confirmation sent them to the identity provider (JSON,
+    # accounts.sso_return); read and cleared on the way back, cleared when the session ends.
+    return_ticket: str | None = Field(default=None, sa_type=Text)
     bind_code_expires_at: datetime | None = None
 
 

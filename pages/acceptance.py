@@ -356,7 +356,7 @@ if view.state == S.TESTING:
                      "steht danach als PDF bereit.")
             st.text_area("Bemerkungen zur Abnahme (optional)", key=widget, max_chars=4000)
             field_error(errors.get("accept", {}), "remarks")
-            password_field(PASSWORDS["accept"])
+            password_field(PASSWORDS["accept"], keep=(widget,))
             st.button("Ja, Abnahme erteilen", type="primary", key=f"ac_accept_{nr}", on_click=_accept, args=(widget,))
         _form_error("accept")
     elif municipal:
@@ -382,7 +382,7 @@ elif view.state == S.ACCEPTED:
         with st.popover("Livegang bestätigen …", icon=":material/rocket_launch:"):
             st.checkbox("Wartungsmodus auf Amt24 ist ausgeschaltet", key=widget)
             field_error(errors.get("live", {}), "maintenance_off")
-            password_field(PASSWORDS["live"])
+            password_field(PASSWORDS["live"], keep=(widget,))
             st.button("Ja, Antragsassistent ist live", type="primary", key=f"ac_live_{nr}", on_click=_confirm_live,
                       args=(widget,))
         _form_error("live")

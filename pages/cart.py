@@ -100,7 +100,7 @@ def _place(revision: int, contract_id: int) -> None:
 municipality_name = municipality.name if municipality else "meine Kommune"
 st.checkbox(f"Ich bin berechtigt, für {md(municipality_name)} zu bestellen, und habe den Mustervertrag "
             f"(Fassung {md(contract.version)}) und die Preishinweise gelesen.", key="cart_authorised")
-password_field(PASSWORD)
+password_field(PASSWORD, keep=("cart_authorised",))
 st.button("Verbindlich bestellen", type="primary", icon=":material/shopping_cart_checkout:", key="cart_order",
           disabled=not cart.orderable or not st.session_state.get("cart_authorised"),
           on_click=_place, args=(cart.revision, contract.id))

@@ -358,7 +358,7 @@ if allowed(item.state, OrderedProductState.TERMINATED) is not None:
                  "E-Mail mit dem Grund. Das lässt sich nicht rückgängig machen.")
         widget = f"kc_terminate_{nr}"
         st.text_area("Grund (geht an die Kommune)", key=widget, max_chars=2000)
-        password_field(f"kc_terminate_password_{nr}")
+        password_field(f"kc_terminate_password_{nr}", keep=(widget,))
         st.button("Ja, Vertrag beenden", type="primary", key=f"kc_terminate_send_{nr}", on_click=_terminate,
                   args=(widget,))
     reason_error = errors.pop("reason", None)

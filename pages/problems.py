@@ -20,6 +20,7 @@ from support.threads import (
     ProblemRow,
     ProblemThread,
     ProductChoice,
+    checklist_item_label,
     list_problems,
     mark_solved,
     municipalities_with_problems,
@@ -166,7 +167,7 @@ def _show_thread(report_id: int) -> None:
     st.markdown(f"{_status_badge(row)} · **{where}** · Stand des Produkts: {md(thread.product_state_name)}")
     line = f"Gemeldet von {md(row.created_by_name)} am {fmt_datetime(row.created_at)}"
     if row.test_item:
-        line += f" · aus dem Testpunkt „{md(row.test_item)}“"
+        line += f" · aus dem Testpunkt „{md(thread.test_item_label)}“"
     if not row.is_open:
         line += f" · gelöst von {md(row.solved_by_name)} am {fmt_datetime(row.solved_at)}"
     st.caption(line)
@@ -252,6 +253,17 @@ def _prefill(choices: list[ProductChoice]) -> bool:
     return True
 
 
+def _item_label(nr: str, key: str) -> str:
+    """Return the label of the test item the link names (the key when the product is not the municipality's)."""
+    if not is_record_id(nr):
+        return key
+    try:
+        with session_scope() as session:
+            return checklist_item_label(session, actor=actor, ordered_product_id=int(nr), key=key)
+    except DomainError:
+        return key
+
+
 def _new_report(choices: list[ProductChoice]) -> None:
     prefilled = _prefill(choices)
     names = {c.ordered_product_id: f"{c.product_name} ({c.state_name})" for c in choices}
@@ -280,7 +292,7 @@ def _new_report(choices: list[ProductChoice]) -> None:
                                  "Mit welchem Browser und welchem Testkonto?")
         field_error(errors, "text")
         if test_item:
-            st.caption(f":material/fact_check: Aus dem Testpunkt „{md(test_item)}“ der Test-Checkliste")
+            st.caption(f":material/fact_check: Aus dem Testpunkt „{md(_item_label(nr, test_item))}“ der Test-Checkliste")
             field_error(errors, "test_item")
         st.button("Problem an KISA melden", type="primary", icon=":material/send:", key="pr_new_send",
                   on_click=_report, args=(test_item,))

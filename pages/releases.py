@@ -105,7 +105,7 @@ def _publish_form(staff: Actor) -> None:
         else:
             st.markdown("Eine Prüfung der Konfigurationen wird nicht verlangt.")
         st.caption("Das lässt sich nicht zurücknehmen.")
-        password_field(PASSWORD)
+        password_field(PASSWORD, keep=("rel_product", "rel_version", "rel_notes", "rel_review"))
         st.button("Ja, Version veröffentlichen", type="primary", key="rel_publish", on_click=_publish,
                   args=(staff, pick, reach.catalog_version))
 

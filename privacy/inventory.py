@@ -117,6 +117,7 @@ INVENTORY: dict[str, Table] = {
         {
             "id": N, "token_hash": SECRET, "user_id": R, "created_at": N, "last_seen_at": N, "expires_at": N,
             "revoked_at": N, "bind_code_hash": SECRET, "bind_code_expires_at": N, "authenticated_at": N,
+            "return_ticket": TEXT,  # typed values kept across a confirmation at the identity provider, minutes
         },
     ),
     "auditevent": Table(

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from acceptance.checklist import item_label
 from lifecycle.notify import case_facts, tell_kisa, tell_municipality
 from models import STATE_NAMES, OrderedProduct, ProblemReport, User, UserStatus
 from notifications.outbox import app_link
@@ -28,7 +29,7 @@ def problem_facts(session: Session, report: ProblemReport, ordered: OrderedProdu
         **case_facts(session, ordered),
         "state": STATE_NAMES[ordered.state],
         "title": report.title,
-        "test_item": report.test_item,
+        "test_item": item_label(session, ordered, report.test_item),
         "problem_url": thread_link(report.id or 0),
         "text": text,
         "author": author,

@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from acceptance.checklist import item_label
 from accounts.access import may_see_tenant, require_current, require_role, require_staff, scope_to_tenant
 from accounts.actor import Actor
 from audit.log import record
@@ -123,6 +124,7 @@ class ProblemThread:
     product_state: OrderedProductState
     may_reopen: bool  # solved and the product still runs
     reply_reopens: bool  # the reader is the municipality and the problem is solved: a reply reopens it
+    test_item_label: str = ""  # the label of the test checklist item it came from, if any
 
     @property
     def product_state_name(self) -> str:
@@ -259,7 +261,8 @@ def report_problem(session: Session, *, actor: Actor, ordered_product_id: int | 
     product = _product_name(session, ordered)
     record(session, actor=actor, action="problem.reported", entity_type="problem", entity_id=report.id,
            municipality_id=report.municipality_id,
-           details=f"Problem „{title}“ zu {product} gemeldet" + (f" (Testpunkt {test_item})." if test_item else "."))
+           details=f"Problem „{title}“ zu {product} gemeldet"
+           + (f" (Testpunkt „{item_label(session, ordered, test_item)}“)." if test_item else "."))
     mails.to_kisa(session, ordered, mails.REPORTED,
                   mails.problem_facts(session, report, ordered, text=text, author=actor.full_name))
     session.flush()
@@ -415,8 +418,9 @@ def read_problem(session: Session, *, actor: Actor, report_id: int) -> ProblemTh
     row = _row(*found)
     messages = session.exec(select(ProblemMessage).where(ProblemMessage.report_id == report_id)
                             .order_by(col(ProblemMessage.created_at), col(ProblemMessage.id))).all()
-    state = session.exec(select(OrderedProduct.state).where(OrderedProduct.id == row.ordered_product_id)).one()
-    product_state = OrderedProductState(state)
+    ordered = session.get(OrderedProduct, row.ordered_product_id)
+    assert ordered is not None  # the report's foreign key
+    product_state = OrderedProductState(ordered.state)
     solved = not row.is_open
     return ProblemThread(
         row=row,
@@ -424,7 +428,17 @@ def read_problem(session: Session, *, actor: Actor, report_id: int) -> ProblemTh
         product_state=product_state,
         may_reopen=solved and product_state not in ENDED,
         reply_reopens=solved and not actor.is_staff and product_state not in ENDED,
+        test_item_label=item_label(session, ordered, row.test_item),
     )
+
+
+def checklist_item_label(session: Session, *, actor: Actor, ordered_product_id: int, key: str) -> str:
+    """Return the label of a test checklist item of the municipality's ordered product (for the report form)."""
+    require_role(actor, Role.KOMMUNE)
+    ordered = session.get(OrderedProduct, ordered_product_id)
+    if ordered is None or not may_see_tenant(actor, ordered.municipality_id):
+        raise NotFound("Dieses bestellte Produkt wurde nicht gefunden.")
+    return item_label(session, ordered, key)
 
 
 def open_problem_count(session: Session, ordered_product_id: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from acceptance.launch import confirm_live
@@ -11,7 +13,8 @@ from acceptance.view import acceptance_view
 from accounts.actor import Actor
 from models import OrderedProduct, ProblemReport, ProblemStatus, Questionnaire, TestOutcome
 from tests.backoffice_world import fresh, in_testing
-from tests.questionnaire_world import World
+from tests.questionnaire_builders import questionnaire_catalog
+from tests.questionnaire_world import World, make_world
 
 TESTER = "Tina Test"  # the tester complete_answers names
 
@@ -73,3 +76,17 @@ def questionnaire_id_of(session: Session, ordered: OrderedProduct) -> int:
     found = session.exec(select(Questionnaire.id).where(Questionnaire.ordered_product_id == ordered.id)).first()
     assert found is not None
     return found
+
+
+def world_with_questionnaires(session: Session) -> World:
+    """Return the two-municipality world with the catalogue whose products have questionnaires (acceptance tests)."""
+    questionnaire_catalog(session)
+    return make_world(session)
+
+
+def stored_rows(session: Session, model: type[Any]) -> list[Any]:
+    """Return every stored row of ``model`` as the database has it now (then commit: SQLite would keep the lock)."""
+    session.expire_all()
+    rows = list(session.exec(select(model)).all())
+    session.commit()
+    return rows

@@ -15,9 +15,18 @@ from core import clock
 from core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
 from lifecycle.changes import request_change
 from models import Acceptance, LaunchTask, OrderedProductState, TestOutcome
-from tests.acceptance_world import TESTER, accepted, all_passed, live, questionnaire_id_of, record_all
+from tests.acceptance_world import (
+    TESTER,
+    accepted,
+    all_passed,
+    live,
+    questionnaire_id_of,
+    record_all,
+    stored_rows,
+    world_with_questionnaires,
+)
 from tests.backoffice_world import actions, history, resubmit
-from tests.questionnaire_world import mails, make_world, state_of
+from tests.questionnaire_world import mails, state_of
 
 S = OrderedProductState
 KISA_MAILBOX = "antragsmanagement@kisa.example"
@@ -25,17 +34,11 @@ KISA_MAILBOX = "antragsmanagement@kisa.example"
 
 @pytest.fixture
 def world(session):
-    from tests.questionnaire_builders import questionnaire_catalog
-
-    questionnaire_catalog(session)
-    return make_world(session)
+    return world_with_questionnaires(session)
 
 
 def _tasks(session):
-    session.expire_all()
-    rows = list(session.exec(select(LaunchTask)).all())
-    session.commit()
-    return rows
+    return stored_rows(session, LaunchTask)
 
 
 def test_confirming_the_go_live_needs_the_explicit_confirmation_and_the_coordinator(session, world):

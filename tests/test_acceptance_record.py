@@ -9,16 +9,15 @@ import re
 
 import pytest
 from pypdf import PdfReader
-from sqlmodel import select
 
 from acceptance.record import accept, acceptance_document, acceptance_pdf
 from acceptance.results import record_result
 from acceptance.view import acceptance_view
 from core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
 from models import Acceptance, OrderedProductState, ProblemStatus, TestOutcome
-from tests.acceptance_world import TESTER, accepted, all_passed, problem, record_all
+from tests.acceptance_world import TESTER, accepted, all_passed, problem, record_all, stored_rows, world_with_questionnaires
 from tests.backoffice_world import MB, history, in_testing, put_in_state
-from tests.questionnaire_world import mails, make_world, state_of
+from tests.questionnaire_world import mails, state_of
 
 S = OrderedProductState
 KISA_MAILBOX = "antragsmanagement@kisa.example"
@@ -26,17 +25,11 @@ KISA_MAILBOX = "antragsmanagement@kisa.example"
 
 @pytest.fixture
 def world(session):
-    from tests.questionnaire_builders import questionnaire_catalog
-
-    questionnaire_catalog(session)
-    return make_world(session)
+    return world_with_questionnaires(session)
 
 
 def _acceptances(session):
-    session.expire_all()
-    rows = list(session.exec(select(Acceptance)).all())
-    session.commit()
-    return rows
+    return stored_rows(session, Acceptance)
 
 
 def _refused(session, world, ordered, actor=None, error=DomainError) -> str:

@@ -401,6 +401,8 @@ ROWS: tuple[Row, ...] = (
     Row("support.threads.open_count_for", lambda s, a, i: threads.open_count_for(s, actor=a), MUNICIPAL | STAFF,
         empty=True),
     Row("support.threads.reportable_products", lambda s, a, i: threads.reportable_products(s, actor=a), MUNICIPAL),
+    Row("support.threads.checklist_item_label", lambda s, a, i: threads.checklist_item_label(
+        s, actor=a, ordered_product_id=i.mb, key="absenden"), MUNICIPAL_A, by_id=True),
     Row("support.threads.municipalities_with_problems", lambda s, a, i: threads.municipalities_with_problems(
         s, actor=a), STAFF),
     # release notices

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 import pytest
 
 from accounts.approval import approve
 from core.clock import utcnow
+from core.config import get_settings
 from models import Role, UserStatus, WebSession
 from tests.apptest_helpers import (
     INCIDENT_TEXT,
@@ -23,25 +25,29 @@ from tests.apptest_helpers import (
     texts,
 )
 from tests.builders import actor_of, make_municipality, make_user
+from workshop.tour import TOUR
 
 __all__ = ["app_like_server"]  # autouse fixture
 
 # Links from e-mails lead to the questionnaire pages; a visitor logs in there (hidden from the sidebar).
+# The participants' info pages: for everybody, logged in or not (sidebar group "Informationen").
+INFO = {"rollen": "Rollen und Aufgaben", "systeme": "Systeme und Datenfluss", "leistungen": "Leistungen und Kontakte",
+        "fragen": "Häufige Fragen"}
 ANONYMOUS = {"": "Start", "anmelden": "Anmelden", "registrieren": "Registrieren", "einladung": "Einladung annehmen",
              "fragebogen": "Fragebogen", "frageboegen": "Fragebögen", "fortschritt": "Fortschritt",
-             "abnahme": "Test und Abnahme", "meldungen": "Meldungen", "versionen": "Versionen"}
+             "abnahme": "Test und Abnahme", "meldungen": "Meldungen", "versionen": "Versionen", **INFO}
 CATALOG = {"katalog": "OAA-Katalog", "produkt": "Produkt"}
 KOMMUNE = {"": "Start", **CATALOG, "warenkorb": "Warenkorb", "bestellungen": "Meine Bestellungen",
            "fortschritt": "Fortschritt", "frageboegen": "Fragebögen", "abnahme": "Test und Abnahme",
            "meldungen": "Meldungen an KISA", "versionen": "Versionen",
-           "stammdaten": "Stammdaten", "team": "Mein Team", "fragebogen": "Fragebogen"}
+           "stammdaten": "Stammdaten", "team": "Mein Team", "fragebogen": "Fragebogen", **INFO}
 KISA = {"": "Start", **CATALOG, "arbeitsvorrat": "Arbeitsvorrat", "kennzahlen": "Kennzahlen",
         "vorgang": "Vorgang", "meldungen": "Meldungen", "versionen": "Versionen", "fortschritt": "Fortschritt",
         "abnahme": "Test und Abnahme",
         "freischaltungen": "Freischaltungen", "bestellungen": "Bestellungen",
         "frageboegen": "Fragebögen", "fragebogen": "Fragebogen",
         "katalogpflege": "Katalogpflege", "vertrag": "Vertrag und Förderung",
-        "postausgang": "Postausgang", "protokoll": "Protokoll"}
+        "postausgang": "Postausgang", "protokoll": "Protokoll", **INFO}
 
 
 def test_visitor_gets_start_login_registration_and_invitation(engine):
@@ -57,7 +63,7 @@ def test_pending_person_only_sees_the_status_of_the_registration(engine, session
     municipality = make_municipality(session)
     user = make_user(session, municipality=municipality, status=UserStatus.PENDING)
     at = open_page(engine, user=user)
-    assert navigation(at) == {"": "Status der Registrierung"}
+    assert navigation(at) == {"": "Status der Registrierung", **INFO}
     assert texts(at, "title") == ["Ihre Registrierung wird geprüft"]
     with pytest.raises(ValueError):
         at.switch_page("pages/team.py")
@@ -89,7 +95,7 @@ def test_approval_is_picked_up_without_logging_in_again(engine, session):
     municipality = make_municipality(session)
     user = make_user(session, municipality=municipality, status=UserStatus.PENDING)
     at = open_page(engine, user=user)
-    assert navigation(at) == {"": "Status der Registrierung"}
+    assert navigation(at) == {"": "Status der Registrierung", **INFO}
     approve(session, actor=actor_of(make_user(session, role=Role.KISA)), user_id=user.id)
     session.commit()
     at.run()
@@ -153,3 +159,49 @@ def test_unexpected_error_shows_an_incident_number_and_no_traceback(engine, sess
     assert "geheimes_detail" not in all_text(at) and "Traceback" not in all_text(at)
     [logged] = [r for r in caplog.records if r.name == "oaa.errors"]
     assert match.group(1) in logged.getMessage() and logged.exc_info[0] is RuntimeError
+
+
+def _demo_mode(monkeypatch):
+    monkeypatch.setenv("OAA_DEMO", "1")
+    get_settings.cache_clear()
+
+
+def _pages(at) -> dict[str, str]:
+    """Return the registered pages as url path → script file name (pages/<file>)."""
+    return {str(info.get("url_pathname", "")): Path(str(info.get("script_path", ""))).name
+            for info in at._registered_pages.values()}
+
+
+@pytest.mark.parametrize("role", [None, Role.KOMMUNE, Role.KISA, Role.ADMIN, "pending"])
+def test_demo_mode_adds_the_workshop_tour_for_everybody(engine, session, monkeypatch, role):
+    _demo_mode(monkeypatch)
+    if role is None:
+        user = None
+    elif role == "pending":
+        user = make_user(session, municipality=make_municipality(session), status=UserStatus.PENDING)
+    else:
+        user = make_user(session, role=role)
+    at = open_page(engine, user=user)
+    assert navigation(at)["tour"] == "Workshop-Tour"
+    assert INFO.items() <= navigation(at).items()
+    at.switch_page("pages/tour.py")
+    at.run()
+    assert texts(at, "title") == ["Workshop-Tour"]
+
+
+def test_without_demo_mode_the_tour_is_not_in_the_navigation(engine, session):
+    for user in (None, make_user(session), make_user(session, role=Role.ADMIN)):
+        at = open_page(engine, user=user)
+        assert "tour" not in navigation(at)
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page("pages/tour.py")
+
+
+@pytest.mark.parametrize("stop", TOUR, ids=[s.key for s in TOUR])
+def test_every_tour_stop_opens_a_page_its_persona_sees(engine, session, monkeypatch, stop):
+    _demo_mode(monkeypatch)
+    person = stop.demo_persona
+    user = None if person is None else make_user(session, role=person.role, email=person.email)
+    at = open_page(engine, user=user)
+    assert navigation(at)[stop.page_path] == stop.page_title
+    assert _pages(at)[stop.page_path] == stop.page_file

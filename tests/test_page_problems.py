@@ -51,12 +51,12 @@ def test_a_tester_reports_a_problem_from_the_prefilled_link_of_the_test_checklis
     put_in_state(session, world.ordered[MRA], S.SETUP)  # not yet testable: not offered
     colleague = _user(session, world.colleague)
     at = open_page(engine, "problems", user=colleague,
-                   query={"nr": str(ordered_id), "punkt": "zahlung.gebuehr", "titel": "Gebühr wird nicht angezeigt"})
+                   query={"nr": str(ordered_id), "punkt": "testantrag", "titel": "Gebühr wird nicht angezeigt"})
     assert texts(at, "title") == ["Meldungen an KISA"]
     product = at.selectbox(key="pr_new_product")
     assert product.value == ordered_id and product.options == ["Meldebescheinigung (Test im Wartungsmodus)"]
     assert at.text_input(key="pr_new_title").value == "Gebühr wird nicht angezeigt"
-    assert "Aus dem Testpunkt „zahlung.gebuehr“ der Test-Checkliste" in all_text(at)
+    assert "Aus dem Testpunkt „Ein Testantrag lässt sich vollständig ausfüllen und absenden“ der Test-Checkliste" in all_text(at)
     assert "Sie haben noch keine Probleme gemeldet." in all_text(at)
 
     click(at, "Problem an KISA melden")  # no description yet: a message at the field, the title stays
@@ -68,7 +68,7 @@ def test_a_tester_reports_a_problem_from_the_prefilled_link_of_the_test_checklis
     at.text_area(key="pr_new_text").input("Im Schritt „Zahlung“ fehlt die Gebühr.\nBrowser: Firefox")
     click(at, "Problem an KISA melden")
     [row] = load(engine, ProblemReport)
-    assert (row.title, row.test_item, row.created_by_name) == ("Gebühr wird nicht angezeigt", "zahlung.gebuehr",
+    assert (row.title, row.test_item, row.created_by_name) == ("Gebühr wird nicht angezeigt", "testantrag",
                                                                "Karl Kollege")
     assert "Ihre Meldung ist bei KISA eingegangen. Sie erhalten eine E-Mail, sobald KISA antwortet." in texts(at, "success")
     assert texts(at, "title") == ["Gebühr wird nicht angezeigt"]  # the new thread is open
@@ -76,7 +76,7 @@ def test_a_tester_reports_a_problem_from_the_prefilled_link_of_the_test_checklis
     assert message.name == "Kommune"
     assert "Im Schritt „Zahlung“ fehlt die Gebühr.  \nBrowser: Firefox" in "\n".join(texts(message, "markdown"))
     assert "**Karl Kollege** · Kommune" in "\n".join(texts(message, "markdown"))
-    assert "aus dem Testpunkt „zahlung.gebuehr“" in all_text(at)
+    assert "aus dem Testpunkt „Ein Testantrag lässt sich vollständig ausfüllen und absenden“" in all_text(at)
     assert {m.to_address for m in mails(session, "problem.reported")} == {"antragsmanagement@kisa.example"}
     session.commit()
 

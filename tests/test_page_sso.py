@@ -12,7 +12,7 @@ from accounts.actor import Actor
 from core import clock
 from core.clock import utcnow
 from core.config import get_settings
-from models import Order, User, WebSession
+from models import Order, OrderedProductState, ReleaseNotice, User, WebSession
 from orders.cart import add_to_cart
 from tests.apptest_helpers import (
     all_text,
@@ -29,6 +29,8 @@ from tests.builders import actor_of, make_user
 from tests.orders_builders import ready_to_order
 
 __all__ = ["app_like_server"]  # autouse fixture
+
+NOTES = "Neue Gebührensätze nach der Änderung des Verwaltungskostengesetzes."
 
 
 @pytest.fixture
@@ -52,6 +54,16 @@ def _back_from_the_provider(claims: dict):
     """A browser that has just come back from st.login: a new Streamlit session with st.user filled."""
     at = new_app()
     at.user = claims
+    return run(at)
+
+
+def _back_with_the_cookie(engine, user: User, web_session_id: int):
+    """Back from a confirmation at the provider: a new Streamlit session on the start page, the login found again by
+    the cookie, ``st.user`` with a fresh auth_time."""
+    at = new_app()
+    at.session_state["auth_actor"] = Actor.of(load(engine, User, User.id == user.id)[0])
+    at.session_state["auth_web_session_id"] = web_session_id
+    at.user = _claims(user.email)
     return run(at)
 
 
@@ -131,14 +143,10 @@ def test_a_fresh_login_at_the_provider_re_authenticates_for_the_order(engine, se
     assert oidc == ["reauth"]  # the provider that forces a fresh login
 
     # back from the provider: a new browser session, the login found again (cookie), st.user with a new auth_time
-    at = new_app()
-    at.session_state["auth_actor"] = Actor.of(load(engine, User, User.id == anna.id)[0])
-    at.session_state["auth_web_session_id"] = web_session_id
-    at.user = _claims(anna.email)
-    run(at)
-    assert "Ihre Anmeldung ist bestätigt. Sie können die Aktion jetzt ausführen." in [t.value for t in at.toast]
-    at.switch_page("pages/cart.py")
-    run(at)
+    at = _back_with_the_cookie(engine, anna, web_session_id)
+    assert ("Ihre Anmeldung ist bestätigt. Ihre Eingaben sind wieder da; Sie können die Aktion jetzt ausführen."
+            in [t.value for t in at.toast])
+    assert texts(at, "title") == ["Warenkorb"]  # back where the confirmation started
     assert "cart_password" not in {t.key for t in at.text_input}
     run(at, at.checkbox(key="cart_authorised").check())
     run(at, at.button(key="cart_order").click())
@@ -172,3 +180,38 @@ def test_with_local_accounts_off_the_confirmation_is_a_fresh_login_at_the_provid
     assert count(engine, Order) == 0
     click(at, "Mit dem Dienstkonto bestätigen")
     assert oidc == ["reauth"]
+
+
+def test_a_confirmation_at_the_provider_comes_back_to_the_page_with_what_was_typed(engine, session, oidc):
+    from tests.backoffice_world import MB, put_in_state, submitted
+    from tests.kisa_pages import users
+    from tests.questionnaire_world import make_world
+
+    world = make_world(session)
+    submitted(session, world)
+    put_in_state(session, world.ordered[MB], OrderedProductState.LIVE)
+    kisa, _ = users(session, world)
+    at = _back_from_the_provider(_claims(kisa.email, auth_time=utcnow() - timedelta(hours=3)))
+    web_session_id = at.session_state["auth_web_session_id"]
+    at.switch_page("pages/releases.py")
+    run(at)
+    run(at, at.selectbox(key="rel_product").select(MB))
+    at.text_input(key="rel_version").input("1.3")
+    at.text_area(key="rel_notes").input(NOTES)
+    run(at, at.checkbox(key="rel_review").check())
+    click(at, "Mit dem Dienstkonto bestätigen")
+    assert oidc == ["reauth"]
+
+    # back from the provider: a new browser session on the start page, the login found again by the cookie
+    at = _back_with_the_cookie(engine, kisa, web_session_id)
+    assert ("Ihre Anmeldung ist bestätigt. Ihre Eingaben sind wieder da; Sie können die Aktion jetzt ausführen."
+            in [t.value for t in at.toast])
+    assert texts(at, "title") == ["Versionen"]  # back on the page the confirmation started on
+    assert at.selectbox(key="rel_product").value == MB
+    assert at.text_input(key="rel_version").value == "1.3"
+    assert at.text_area(key="rel_notes").value == NOTES
+    assert at.checkbox(key="rel_review").value is True
+    assert "rel_password" not in {t.key for t in at.text_input}  # confirmed: no password asked
+    click(at, "Ja, Version veröffentlichen")
+    assert "Version 1.3 von „Meldebescheinigung“ ist veröffentlicht." in all_text(at)
+    assert count(engine, ReleaseNotice) == 2

@@ -3,8 +3,11 @@ tests/browser/test_http_headers.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.async_helpers import run_coroutine
 from web.headers import HEADERS, HSTS, SecurityHeaders
+from web.nested_paths import redirect_for
 
 
 def _respond(request_headers: list[tuple[bytes, bytes]], own: list[tuple[bytes, bytes]] | None = None,
@@ -46,3 +49,24 @@ def test_hsts_behind_a_tls_proxy_and_a_response_keeps_its_own_header():
 def test_websockets_pass_through_untouched():
     headers = _respond([], kind="websocket")
     assert b"x-frame-options" not in headers
+
+
+# ---- nested addresses (web.nested_paths) -------------------------------------------------------------------------
+HTML = "text/html,application/xhtml+xml"
+
+
+@pytest.mark.parametrize(("path", "accept", "base", "expected"), [
+    ("/vorgang/12", HTML, "", "/seite-nicht-gefunden"),  # typed by a person: no page of ours has a "/"
+    ("/a/b/c/", HTML, "", "/seite-nicht-gefunden"),
+    ("/oaa/vorgang/12", HTML, "oaa", "/oaa/seite-nicht-gefunden"),  # behind a proxy under /oaa
+    ("/vorgang", HTML, "", None),  # a page address: the router answers
+    ("/arbeitsvorrat/", HTML, "", None),
+    ("/", HTML, "", None),
+    ("/static/js/index.js", HTML, "", None),  # Streamlit's own files and routes
+    ("/_stcore/health", HTML, "", None),
+    ("/oauth2callback", HTML, "", None),
+    ("/vorgang/12", "*/*", "", None),  # not a page request
+    ("/andere/app/x", HTML, "oaa", None),  # outside the app's base path
+])
+def test_a_nested_page_address_goes_to_the_german_not_found_page(path, accept, base, expected):
+    assert redirect_for(path, accept, base=base) == expected

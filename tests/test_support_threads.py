@@ -65,10 +65,10 @@ def stored(session, report_id) -> ProblemReport:
 def test_a_problem_from_the_test_goes_to_kisa_with_a_link_to_the_thread(session, world):
     ordered_id = in_testing(session, world).id  # taken over by Kira KISA: the case is assigned to her
     report_id = report(session, world.colleague, ordered_id, title="  Absenden schlägt fehl ",
-                       text="Schritt 3:\nFehler 500\x00", test_item="antrag.absenden")
+                       text="Schritt 3:\nFehler 500\x00", test_item="testantrag")
     row = stored(session, report_id)
     assert (row.title, row.status, row.test_item, row.created_by_name) == (
-        "Absenden schlägt fehl", ProblemStatus.OPEN, "antrag.absenden", "Karl Kollege")
+        "Absenden schlägt fehl", ProblemStatus.OPEN, "testantrag", "Karl Kollege")
     [first] = session.exec(select(ProblemMessage).where(ProblemMessage.report_id == report_id)).all()
     assert (first.text, first.from_kisa, first.author_name) == ("Schritt 3:\nFehler 500", False, "Karl Kollege")
     sent = mails(session, "problem.reported")
@@ -76,13 +76,15 @@ def test_a_problem_from_the_test_goes_to_kisa_with_a_link_to_the_thread(session,
     mail = sent[0]
     assert mail.subject == "Neue Meldung: Absenden schlägt fehl – Meldebescheinigung (Riesa)"
     for part in ("Karl Kollege (Riesa", "„Meldebescheinigung“", "Schritt 3:\nFehler 500", "Test im Wartungsmodus",
-                 "Aus dem Testpunkt: antrag.absenden", f"/meldungen?meldung={report_id}", f"/vorgang?nr={ordered_id}"):
+                 "Aus dem Testpunkt: Ein Testantrag lässt sich vollständig ausfüllen und absenden",
+                 f"/meldungen?meldung={report_id}", f"/vorgang?nr={ordered_id}"):
         assert part in mail.text_body, part
     assert f'/meldungen?meldung={report_id}">Meldung öffnen</a>' in mail.html_body
     session.commit()
     assert actions(session, "problem.") == ["problem.reported"]
     assert audit_details(session, "problem.reported") == [
-        "Problem „Absenden schlägt fehl“ zu Meldebescheinigung gemeldet (Testpunkt antrag.absenden)."]
+        "Problem „Absenden schlägt fehl“ zu Meldebescheinigung gemeldet (Testpunkt „Ein Testantrag lässt sich vollständig "
+        "ausfüllen und absenden“)."]
 
 
 @pytest.mark.parametrize("state", list(S))

@@ -7,9 +7,9 @@ import logging
 from typing import Any
 
 import streamlit as st
-from streamlit.errors import StreamlitAuthError
+from streamlit.errors import StreamlitAPIException, StreamlitAuthError
 
-from accounts import sso, web_sessions
+from accounts import sso, sso_return, web_sessions
 from accounts.actor import Actor
 from accounts.authentication import authenticate
 from core.config import get_settings
@@ -47,6 +47,7 @@ def restore_login() -> Actor | None:
 
 
 # ---- single sign-on (OAA_AUTH_MODE=oidc) -----------------------------------------------------------------------------
+_RETURN_TO = "auth_sso_return_to"  # (page, query parameters) to go back to after a confirmation
 _SSO_SEEN = "auth_sso_seen"  # the identity (subject, issued at) this browser session has handled already
 SSO_PROBLEM = "auth_sso_problem"
 
@@ -108,8 +109,28 @@ def _sso_reauthenticated(actor: Actor, web_session_id: int) -> None:
         return
     with session_scope() as session:
         confirmed = sso.confirm_sso(session, actor=actor, web_session_id=web_session_id, identity=identity)
-    if confirmed:
+    if not confirmed:
+        return
+    with session_scope() as session:
+        ticket = sso_return.take(session, web_session_id=web_session_id, user_id=actor.user_id)
+    if ticket is None:
         state.flash("Ihre Anmeldung ist bestätigt. Sie können die Aktion jetzt ausführen.")
+        return
+    st.session_state.update(ticket.fields)
+    st.session_state[_RETURN_TO] = (ticket.page, ticket.params)
+    state.flash("Ihre Anmeldung ist bestätigt. Ihre Eingaben sind wieder da; Sie können die Aktion jetzt ausführen.")
+
+
+def return_after_sso() -> None:
+    """After a confirmation at the identity provider, go back to the page it was started on (after st.navigation)."""
+    pending = st.session_state.pop(_RETURN_TO, None)
+    if pending is None:
+        return
+    page, params = pending
+    try:
+        st.switch_page(page, query_params=params)
+    except StreamlitAPIException:  # the page is no longer among this person's pages: stay on the start page
+        _LOG.info("return after SSO: page %s not available", page)
 
 
 def sso_logged_in() -> bool:

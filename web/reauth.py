@@ -9,13 +9,15 @@ recent check inside the action's transaction. A refusal raises :class:`ReauthReq
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 from sqlmodel import Session
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from accounts import reauth, web_sessions
+from accounts import reauth, sso_return, web_sessions
 from accounts.actor import Actor
 from accounts.reauth import ReauthRequired
 from core.config import get_settings
@@ -32,8 +34,41 @@ def _problem_key(key: str) -> str:
     return f"{key}_problem"
 
 
-def password_field(key: str) -> None:
-    """Show the password field for a sensitive action when it is needed, with the message of a refused try."""
+APP_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _current_page() -> str:
+    """Return the running page as ``pages/<file>.py`` (empty when it cannot be told); call it while the page runs."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return ""
+    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash)
+    try:
+        return Path(str(info["script_path"])).resolve().relative_to(APP_ROOT).as_posix() if info else ""
+    except ValueError:
+        return ""
+
+
+def _confirm_with_sso(page: str, keep: Sequence[str]) -> None:
+    """Keep ``page`` and what was typed in ``keep`` on the server, then go to the identity provider.
+
+    ``page`` is told while the page runs: a callback runs before the navigation, with only app.py known.
+    """
+    web_session_id = state.web_session_id()
+    if web_session_id is not None and page:
+        fields = {k: v for k in keep if isinstance(v := st.session_state.get(k), str | bool)}
+        ticket = sso_return.ReturnTicket(page=page, params=dict(st.query_params.to_dict()), fields=fields)
+        with session_scope() as session:
+            sso_return.leave(session, web_session_id=web_session_id, ticket=ticket)
+    start_sso_login(reauth=True)
+
+
+def password_field(key: str, *, keep: Sequence[str] = ()) -> None:
+    """Show the password field for a sensitive action when it is needed, with the message of a refused try.
+
+    ``keep``: the widget keys of what the person typed for this action; a confirmation with the Dienstkonto comes
+    back to this page with them filled in again.
+    """
     problem = st.session_state.get(_problem_key(key))
     with session_scope() as session:
         recent = reauth.is_recent(session, web_session_id=state.web_session_id())
@@ -52,9 +87,9 @@ def password_field(key: str) -> None:
         st.error(md(problem), icon=":material/error:")
     if settings.sso_enabled:
         st.button("Mit dem Dienstkonto bestätigen", key=f"{key}_sso", icon=":material/badge:",
-                  on_click=start_sso_login, kwargs={"reauth": True},
-                  help="Sie melden sich beim Dienstkonto erneut an und kommen zur Startseite zurück. Danach führen "
-                       "Sie die Aktion hier aus; bereits Getipptes in diesem Fenster geht dabei verloren.")
+                  on_click=_confirm_with_sso, args=(_current_page(), tuple(keep)),
+                  help="Sie melden sich beim Dienstkonto erneut an und kommen auf diese Seite zurück; Ihre "
+                       "Eingaben bleiben erhalten. Danach führen Sie die Aktion hier aus.")
 
 
 def ask_password(key: str, refusal: ReauthRequired) -> None:

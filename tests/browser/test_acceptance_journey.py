@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from demo.personas import DEMO_PASSWORD, persona
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.kisa_steps import open_case_from_queue, settled, take_over_set_up_and_go_live
 from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.browser
@@ -29,13 +30,6 @@ AGS = "14999001"
 TESTERS = ("Anna Beispiel", "Tom Technik")  # named in Musterstadt's questionnaire (sample data)
 REMARKS = "Alle Prüfpunkte mit dem Servicekonto getestet. (Beispieldaten)"
 SCREENSHOT = "/tmp/acceptance_journey.png"
-
-
-def _settled(page: Page) -> None:
-    """Wait until Streamlit's rerun is over (clicks during a rerun get lost, and until its end the elements of the
-    previous run may still be shown next to the new ones, marked stale)."""
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    expect(page.locator('[data-testid="stElementContainer"][data-stale="true"]')).to_have_count(0)
 
 
 @pytest.fixture
@@ -53,44 +47,10 @@ def town_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page
 def _kisa_sets_up_and_goes_live(page: Page, app_url: str) -> str:
     """Klara takes the submitted configuration over, ticks every set-up task and does Go-Live; return the case URL."""
     log_in(page, app_url, persona("kisa").email, DEMO_PASSWORD)
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Arbeitsvorrat").click()
-    expect(page.get_by_role("heading", name="Arbeitsvorrat")).to_be_visible()
-    row = page.get_by_test_id("stHorizontalBlock").filter(has_text=PRODUCT).filter(has_text=TOWN)
-    expect(row.get_by_text("Konfiguration eingereicht")).to_be_visible()
-    row.get_by_role("link", name="Öffnen").click()
-
-    expect(page.get_by_role("heading", name=PRODUCT)).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Fassung 1, eingereicht am .* von Anna Beispiel"))).to_be_visible()
+    open_case_from_queue(page, PRODUCT, row_texts=(TOWN,))
     case_url = page.url
     assert re.search(r"/vorgang\?nr=\d+$", case_url), case_url
-    _settled(page)
-    page.get_by_role("button", name="Konfiguration übernehmen …").click()
-    page.get_by_role("button", name="Ja, Konfiguration übernehmen").click()
-    expect(page.get_by_text("Konfiguration übernommen.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Einrichtung")).to_be_visible()
-    go_live = page.get_by_role("button", name="Go-Live (Wartungsmodus) …")
-    expect(go_live).to_be_disabled()
-
-    expect(page.get_by_text("Konfiguration (Fassung 1)")).to_be_visible()  # drawn last: the page is complete
-    _settled(page)
-    labels = page.get_by_test_id("stCheckbox").all_inner_texts()
-    assert labels, "no set-up tasks"
-    for done, label in enumerate(labels, start=1):
-        box = page.get_by_text(label, exact=True)
-        expect(box).to_have_count(1)  # a rerun may show a box twice for a moment
-        box.click()
-        # The server's answer: who ticked it and when (the box alone is ticked by the browser at once).
-        expect(page.get_by_text(f"{done} von {len(labels)} Aufgaben erledigt")).to_be_visible()
-        expect(page.get_by_text("erledigt von Klara Antragsmanagement")).to_have_count(done)
-        _settled(page)
-        expect(page.get_by_role("checkbox", name=label, exact=True, checked=True)).to_have_count(1)
-        expect(page.get_by_role("checkbox", name=label, exact=True, checked=False)).to_have_count(0)
-
-    expect(go_live).to_be_enabled()
-    go_live.click()
-    page.get_by_role("button", name="Ja, Go-Live im Wartungsmodus").click()
-    expect(page.get_by_text("Go-Live im Wartungsmodus. Die Kommune wurde per E-Mail informiert")).to_be_visible()
-    expect(page.get_by_text("Stand: Test im Wartungsmodus.")).to_be_visible()
+    take_over_set_up_and_go_live(page, submitted_by="Anna Beispiel")
     return case_url
 
 
@@ -108,7 +68,7 @@ def _record_every_item(page: Page) -> None:
     total = _total(progress.inner_text())
     assert total > 0
     for tested in range(1, total + 1):
-        _settled(page)
+        settled(page)
         item = page.get_by_test_id("stExpander").filter(has_text="noch offen").first
         # The tester first: the first rerun after a save folds the saved item, and the page moving under an open
         # dropdown closes it.
@@ -119,10 +79,10 @@ def _record_every_item(page: Page) -> None:
         expect(choice).to_have_attribute("aria-expanded", "true")
         page.get_by_role("option", name=tester).click()
         expect(choice).to_have_value(tester)
-        _settled(page)
+        settled(page)
         item.get_by_test_id("stRadio").get_by_text("in Ordnung", exact=True).click()
         expect(item.get_by_role("radio", name="in Ordnung")).to_be_checked()
-        _settled(page)
+        settled(page)
         item.get_by_role("button", name="Ergebnis speichern").click()
         # The server's answer: the confirmation and the progress (the item's expander is then no longer "open").
         # (a rerun may show the previous confirmation for a moment next to the new one)
@@ -161,7 +121,7 @@ def test_kisa_sets_up_and_the_municipality_tests_accepts_and_goes_live(page: Pag
     # ---- the acceptance ---------------------------------------------------------------------------------------------
     expect(town.get_by_text("Die Abnahme ist möglich, sobald alles getestet ist")).to_have_count(0)
     expect(accept).to_be_enabled()
-    _settled(town)
+    settled(town)
     accept.click()
     town.get_by_label("Bemerkungen zur Abnahme (optional)").fill(REMARKS)
     town.get_by_role("button", name="Ja, Abnahme erteilen").click()
@@ -171,7 +131,7 @@ def test_kisa_sets_up_and_the_municipality_tests_accepts_and_goes_live(page: Pag
     header = town.get_by_test_id("stMarkdownContainer").filter(has_text=f"(AGS {AGS})")
     expect(header.get_by_text("abgenommen", exact=True)).to_be_visible()
     expect(town.get_by_role("heading", name="Livegang")).to_be_visible()
-    _settled(town)
+    settled(town)
     town.screenshot(path=SCREENSHOT, full_page=True)
 
     with town.expect_download() as download_info:
@@ -179,7 +139,7 @@ def test_kisa_sets_up_and_the_municipality_tests_accepts_and_goes_live(page: Pag
     download = download_info.value
     # The download does not rerun the page: the success message stays and no later click gets lost.
     expect(town.get_by_text("Abnahme erteilt. KISA und Ihre Kommune wurden per E-Mail informiert")).to_be_visible()
-    _settled(town)
+    settled(town)
     assert download.suggested_filename == f"Abnahmeprotokoll_{AGS}_{nr}_Runde1.pdf"
     with open(download.path(), "rb") as pdf:
         text = _pdf_text(pdf.read())
@@ -192,7 +152,7 @@ def test_kisa_sets_up_and_the_municipality_tests_accepts_and_goes_live(page: Pag
     town.get_by_role("button", name="Livegang bestätigen …").click()
     town.get_by_text("Wartungsmodus auf Amt24 ist ausgeschaltet", exact=True).click()
     expect(town.get_by_role("checkbox", name="Wartungsmodus auf Amt24 ist ausgeschaltet")).to_be_checked()
-    _settled(town)
+    settled(town)
     town.get_by_role("button", name="Ja, Antragsassistent ist live").click()
     expect(town.get_by_text("Der Online-Antragsassistent ist live. KISA wurde informiert.")).to_be_visible()
     expect(town.get_by_text(re.compile(r"^Live auf Amt24 seit "))).to_be_visible()
@@ -201,12 +161,12 @@ def test_kisa_sets_up_and_the_municipality_tests_accepts_and_goes_live(page: Pag
     launch = town.get_by_text(re.compile(r"^0 von \d+ Aufgaben erledigt$"))
     expect(launch).to_be_visible()
     tasks = _total(launch.inner_text())
-    _settled(town)
+    settled(town)
     first_task = town.get_by_test_id("stCheckbox").first.inner_text()
     town.get_by_text(first_task, exact=True).click()
     expect(town.get_by_text(f"1 von {tasks} Aufgaben erledigt")).to_be_visible()
     expect(town.get_by_text("erledigt von Anna Beispiel")).to_have_count(1)
-    _settled(town)
+    settled(town)
     expect(town.get_by_role("checkbox", name=first_task, exact=True)).to_be_checked()
     expect(town.get_by_text("Testergebnisse der Testrunde 1")).to_be_visible()
 
@@ -219,7 +179,7 @@ def test_kisa_sets_up_and_the_municipality_tests_accepts_and_goes_live(page: Pag
     expect(page.get_by_text("erledigt von Klara Antragsmanagement").first).to_be_visible()
 
     # ---- the municipality's progress page shows it live -------------------------------------------------------------
-    _settled(town)
+    settled(town)
     town.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Fortschritt").click()
     expect(town.get_by_role("heading", name="Fortschritt")).to_be_visible()
     progress_row = town.get_by_test_id("stHorizontalBlock").filter(has_text=PRODUCT)

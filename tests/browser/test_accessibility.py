@@ -191,6 +191,7 @@ VISITS = (
     Visit("koordination", "versionen", "Versionen"),
     Visit("koordination", "stammdaten", "Stammdaten der Kommune"),
     Visit("koordination", "team", "Mein Team"),
+    Visit("koordination", "arbeitsvorrat", "Seite nicht gefunden"),  # a KISA address typed by a municipal user
     Visit("kisa", "arbeitsvorrat", "Arbeitsvorrat"),
     Visit("kisa", "kennzahlen", "Kennzahlen"),
     Visit("kisa", "vorgang?nr={s.setup_nr}", lambda s: s.setup_name),
@@ -206,6 +207,17 @@ VISITS = (
     Visit("kisa", "postausgang", "Postausgang"),
     Visit("kisa", "protokoll", "Protokoll"),
     Visit("admin", "benutzerkonten", "Benutzerkonten"),
+    # Workshop mode (the browser app runs in demo mode): the tour and the participants' info pages, for everybody.
+    Visit("besucher", "tour", "Workshop-Tour"),
+    Visit("besucher", "tour?station=unbekannt", "Workshop-Tour"),
+    Visit("koordination", "tour?station=4", "Workshop-Tour"),
+    Visit("kisa", "tour?station=6", "Workshop-Tour"),
+    Visit("besucher", "rollen", "Rollen und Aufgaben"),
+    Visit("besucher", "systeme", "Systeme und Datenfluss"),
+    Visit("besucher", "leistungen", "Leistungen und Kontakte"),
+    Visit("besucher", "fragen", "Häufige Fragen"),
+    Visit("koordination", "rollen", "Rollen und Aufgaben"),
+    Visit("kisa", "systeme", "Systeme und Datenfluss"),
 )
 
 
@@ -241,6 +253,7 @@ def _settled(page: Page) -> None:
     expect(page.locator('[data-testid="stElementContainer"][data-stale="true"]')).to_have_count(0)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
     expect(page.locator('[data-testid="stVegaLiteChart"]:not(:has(svg))')).to_have_count(0)
+    expect(page.locator('[data-testid="stGraphVizChart"]:not(:has(svg))')).to_have_count(0)
 
 
 def _report(violations: list[dict[str, Any]]) -> str:

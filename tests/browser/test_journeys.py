@@ -60,6 +60,27 @@ def test_demo_persona_logs_in_sees_start_page_and_stays_logged_in_on_reload(page
     expect(page.get_by_text(f"Willkommen, {coordinator.full_name}")).to_have_count(0)
 
 
+def test_an_address_outside_the_navigation_reads_german_not_found_and_stays(page: Page, app_url: str):
+    page.goto(f"{app_url}/protokoll")  # a KISA page, typed by a visitor
+    expect(page.get_by_role("heading", name="Seite nicht gefunden")).to_be_visible()
+    expect(page.get_by_text("erst nach der Anmeldung erreichbar")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+
+    log_in(page, app_url, persona("koordination").email, DEMO_PASSWORD)
+    page.goto(f"{app_url}/arbeitsvorrat")  # a KISA page, typed by a municipal coordinator
+    expect(page.get_by_role("heading", name="Seite nicht gefunden")).to_be_visible()
+    expect(page.get_by_text("gehört nicht zu Ihrem Zugang")).to_be_visible()
+    page.wait_for_timeout(1500)  # the cookie check reruns the page once: the message must stay, in German
+    expect(page.get_by_role("heading", name="Seite nicht gefunden")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.get_by_role("link", name="Zur Startseite").click()
+    expect(page.get_by_role("heading", name="In fünf Schritten zum Online-Antragsassistenten")).to_be_visible()
+
+    page.goto(f"{app_url}/vorgang/12")  # nested: Streamlit alone would show a blank page
+    expect(page.get_by_role("heading", name="Seite nicht gefunden")).to_be_visible()
+    assert page.url.endswith("/seite-nicht-gefunden")
+
+
 def test_wrong_password_shows_the_generic_german_message(page: Page, app_url: str):
     log_in(page, app_url, persona("kisa").email, "Falsches-Passwort-123", succeeds=False)
     expect(page.get_by_text("Die Anmeldung ist fehlgeschlagen.")).to_be_visible()

@@ -4,7 +4,7 @@ At 100,000 ordered products and 200,000 mails the queue, the dashboard's overdue
 per status scanned whole tables (the mails with their bodies) on every rerun.
 
 Revision ID: 4b1e0c7d9a10
-Revises: 227f20aa3b25
+Revises: 5c1e0a7d2b10
 Create Date: 2026-11-29 16:05:00
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '4b1e0c7d9a10'
-down_revision: str | None = '227f20aa3b25'
+down_revision: str | None = '5c1e0a7d2b10'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
