@@ -32,7 +32,11 @@ if actor.role != Role.KOMMUNE:  # all municipalities: filtered, counted and page
     town_col, state_col = st.columns(2)
     search = town_col.text_input("Kommune, AGS oder Produkt", key="qs_search", max_chars=100, on_change=first_page,
                                  args=(PAGE,))
-    chosen_states = state_col.multiselect("Stand", STAFF_STATES, default=[OrderedProductState.SUBMITTED],
+    if "qs_states" not in st.session_state:  # start with what KISA has to read, if anything was submitted
+        with session_scope() as session:
+            submitted = questionnaire_page(session, actor=actor, states=(OrderedProductState.SUBMITTED,), size=1).total
+        st.session_state["qs_states"] = [OrderedProductState.SUBMITTED] if submitted else []
+    chosen_states = state_col.multiselect("Stand", STAFF_STATES,
                                           format_func=lambda s: STATE_NAMES[s], placeholder="alle Stände",
                                           key="qs_states", select_all=False, on_change=first_page, args=(PAGE,))
     with session_scope() as session:
