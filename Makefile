@@ -9,7 +9,7 @@ ADDRESS ?= $(or $(STREAMLIT_SERVER_ADDRESS),127.0.0.1)
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test install lint typecheck check browser bench clean
+.PHONY: run test install lint typecheck check browser bench scale-data bench-scale clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 oder neuer wird benötigt."; exit 1; }
@@ -56,6 +56,18 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_mails.py
 	$(BIN)/python bench/bench_questionnaire.py
 	$(BIN)/python bench/bench_demo.py
+
+# Scale data set of issue #8 (11,000 municipalities, 100,000 ordered products, 1,000,000 audit events …) in
+# databases of their own: var/scale.sqlite3 and the PostgreSQL database $(SCALE_PG) (both recreated, ~2–3 min each).
+# `make bench-scale` then times every page on both; add SCALE_ARGS=--small to scale-data for a quick run.
+SCALE_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/oaa_scale
+scale-data: $(STAMP)
+	$(BIN)/python bench/scale/generate.py --fresh --database sqlite:///$(CURDIR)/var/scale.sqlite3 $(SCALE_ARGS)
+	$(BIN)/python bench/scale/generate.py --fresh --database $(SCALE_PG) $(SCALE_ARGS)
+
+bench-scale: $(STAMP)
+	@test -f var/scale.sqlite3 || { echo "Erst die Skalierungsdaten anlegen: make scale-data"; exit 1; }
+	$(BIN)/python bench/bench_pages.py --database sqlite:///$(CURDIR)/var/scale.sqlite3 --postgres $(SCALE_PG)
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

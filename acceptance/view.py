@@ -3,10 +3,12 @@ that are in it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from acceptance.checklist import plan_for
@@ -16,6 +18,7 @@ from acceptance.results import current_round, results_of
 from accounts.access import may_see_tenant, require_role, scope_to_tenant
 from accounts.actor import Actor
 from core.errors import NotFound
+from core.paging import Page, clamp
 from documents.acceptance import AcceptanceData
 from models import (
     OUTCOME_NAMES,
@@ -190,16 +193,18 @@ class AcceptanceRow:
         return STATE_NAMES[self.state]
 
 
-def acceptance_list(session: Session, *, actor: Actor) -> list[AcceptanceRow]:
-    """Return the products in test, accepted or live: the municipality's own, for KISA all; testing first."""
-    require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
+def _step5_query(actor: Actor) -> Any:
     statement: Any = (  # a multi-column select: the tenant helper is typed for single entities
         select(OrderedProduct, CatalogProduct.name, Municipality.name, Municipality.ags)
         .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
         .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id)
         .where(col(OrderedProduct.state).in_(list(STEP5)))
     )
-    found = session.exec(scope_to_tenant(statement, actor, OrderedProduct.municipality_id)).all()
+    return scope_to_tenant(statement, actor, OrderedProduct.municipality_id)
+
+
+def _rows(session: Session, found: Sequence[Any]) -> list[AcceptanceRow]:
+    """Add open problems and test progress to the found products (progress only for those in test)."""
     ids = [o.id for o, *_rest in found]
     problems = dict(session.exec(
         select(ProblemReport.ordered_product_id, func.count()).where(
@@ -219,5 +224,24 @@ def acceptance_list(session: Session, *, actor: Actor) -> list[AcceptanceRow]:
                          and results[item.key].outcome == TestOutcome.FAILED)
         rows.append(AcceptanceRow(oid, product_name, municipality_name, ags, ordered.state, ordered.state_since,
                                   int(problems.get(oid, 0)), tested, total, failed))
+    return rows
+
+
+def acceptance_list(session: Session, *, actor: Actor) -> list[AcceptanceRow]:
+    """Return the products in test, accepted or live: the municipality's own, for KISA all; testing first."""
+    require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
+    rows = _rows(session, session.exec(_step5_query(actor)).all())
     order = {state: index for index, state in enumerate(STEP5)}
     return sorted(rows, key=lambda r: (order[r.state], r.municipality_name, r.product_name, r.ordered_product_id))
+
+
+def acceptance_page(session: Session, *, actor: Actor, number: int = 1, size: int = 25) -> Page[AcceptanceRow]:
+    """Return page ``number`` of :func:`acceptance_list` (same order); test progress is read for that page only."""
+    require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
+    query = _step5_query(actor)
+    total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
+    number = clamp(number, total, size)
+    step = case(*((col(OrderedProduct.state) == state, index) for index, state in enumerate(STEP5)), else_=99)
+    found = session.exec(query.order_by(step, col(Municipality.name), col(CatalogProduct.name), col(OrderedProduct.id))
+                         .offset((number - 1) * size).limit(size)).all()
+    return Page(_rows(session, found), total, number, size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -13,6 +14,7 @@ from accounts.staff import create_staff_user
 from accounts.web_sessions import end_all_for_user
 from audit.log import record
 from core.errors import DomainError, NotFound
+from core.paging import Page, clamp
 from core.text import search_text
 from models import Municipality, Role, User, UserStatus
 
@@ -31,9 +33,7 @@ class AccountRow:
     is_demo: bool
 
 
-def list_accounts(session: Session, *, actor: Actor, text: str = "") -> list[AccountRow]:
-    """Return all accounts, staff first, then by name (administrators only)."""
-    require_role(actor, Role.ADMIN)
+def _accounts_query(text: str) -> Any:
     query = select(User, Municipality).join(
         Municipality, col(User.municipality_id) == col(Municipality.id), isouter=True
     )
@@ -42,12 +42,32 @@ def list_accounts(session: Session, *, actor: Actor, text: str = "") -> list[Acc
         query = query.where(
             col(User.email).contains(needle, autoescape=True) | func.lower(User.full_name).contains(needle, autoescape=True)
         )
-    rows = session.exec(query.order_by(col(User.role), col(User.full_name))).all()
+    return query
+
+
+def _account_rows(rows: Any) -> list[AccountRow]:
     return [
         AccountRow(u.id or 0, u.full_name, u.email, u.role, u.status, m.name if m else "KISA",
                    u.last_login_at, u.is_demo)
         for u, m in rows
     ]
+
+
+def list_accounts(session: Session, *, actor: Actor, text: str = "") -> list[AccountRow]:
+    """Return all accounts, staff first, then by name (administrators only)."""
+    require_role(actor, Role.ADMIN)
+    return _account_rows(session.exec(_accounts_query(text).order_by(col(User.role), col(User.full_name))).all())
+
+
+def account_page(session: Session, *, actor: Actor, text: str = "", number: int = 1, size: int = 50) -> Page[AccountRow]:
+    """Return page ``number`` of :func:`list_accounts` (same order, same search) and the number of matches."""
+    require_role(actor, Role.ADMIN)
+    query = _accounts_query(text)
+    total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
+    number = clamp(number, total, size)
+    rows = session.exec(query.order_by(col(User.role), col(User.full_name), col(User.id))
+                        .offset((number - 1) * size).limit(size)).all()
+    return Page(_account_rows(rows), total, number, size)
 
 
 def create_staff_account(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,7 @@ from accounts.actor import Actor
 from audit.log import record
 from core.clock import utcnow
 from core.errors import DomainError, NotFound
+from core.paging import Page, clamp
 from models import STATE_NAMES, CatalogProduct, Municipality, OrderedProduct, OrderedProductState, Questionnaire, Role, User
 
 S = OrderedProductState
@@ -91,18 +92,16 @@ def _item(op: OrderedProduct, name: str, m: Municipality, qid: int | None, assig
                      due_date(op.state, op.state_since), op.assigned_to_id, assignee or "")
 
 
-def work_queue(
-    session: Session, *, actor: Actor, states: tuple[OrderedProductState, ...] = KISA_STATES,
-    municipality_id: int | None = None, search: str = "", assigned_to_id: int | None = None,
-    overdue_only: bool = False, limit: int = 500,
-) -> list[QueueItem]:
-    """Return the ordered products in ``states``, oldest first; staff only."""
-    require_staff(actor)
-    query: Any = (
-        _select()
-        .where(col(OrderedProduct.state).in_(list(states)))
-        .order_by(col(OrderedProduct.state_since), col(OrderedProduct.id))
-    )
+def overdue_condition(now: datetime) -> Any:
+    """SQL condition: the phase took longer than planned."""
+    return or_(*(and_(col(OrderedProduct.state) == state, col(OrderedProduct.state_since) < now - timedelta(days=days))
+                 for state, days in PHASE_DAYS.items()))
+
+
+def _filtered(query: Any, *, states: tuple[OrderedProductState, ...], municipality_id: int | None, search: str,
+              assigned_to_id: int | None, overdue_only: bool) -> Any:
+    """Add the queue's filters to a query over ordered products joined with product and municipality."""
+    query = query.where(col(OrderedProduct.state).in_(list(states)))
     if municipality_id is not None:
         query = query.where(OrderedProduct.municipality_id == municipality_id)
     if assigned_to_id is not None:
@@ -114,10 +113,60 @@ def work_queue(
                             | col(Municipality.name).icontains(needle, autoescape=True)
                             | col(Municipality.ags).icontains(needle, autoescape=True))
     if overdue_only:  # in the query, so the limit cuts the overdue items and not the whole queue
-        now = utcnow()
-        query = query.where(or_(*(and_(col(OrderedProduct.state) == state, col(OrderedProduct.state_since)
-                                       < now - timedelta(days=days)) for state, days in PHASE_DAYS.items())))
+        query = query.where(overdue_condition(utcnow()))
+    return query
+
+
+def work_queue(
+    session: Session, *, actor: Actor, states: tuple[OrderedProductState, ...] = KISA_STATES,
+    municipality_id: int | None = None, search: str = "", assigned_to_id: int | None = None,
+    overdue_only: bool = False, limit: int = 500,
+) -> list[QueueItem]:
+    """Return the ordered products in ``states``, oldest first; staff only."""
+    require_staff(actor)
+    query = _filtered(_select(), states=states, municipality_id=municipality_id, search=search,
+                      assigned_to_id=assigned_to_id, overdue_only=overdue_only)
+    query = query.order_by(col(OrderedProduct.state_since), col(OrderedProduct.id))
     return [_item(*row) for row in session.execute(query.limit(limit)).all()]
+
+
+@dataclass(frozen=True)
+class QueuePage(Page[QueueItem]):
+    """One page of the work queue and how many of all matching items are overdue."""
+
+    overdue: int = 0
+
+
+def queue_page(
+    session: Session, *, actor: Actor, states: tuple[OrderedProductState, ...] = KISA_STATES,
+    municipality_id: int | None = None, search: str = "", assigned_to_id: int | None = None,
+    overdue_only: bool = False, number: int = 1, size: int = 25,
+) -> QueuePage:
+    """Return page ``number`` of the work queue (oldest first) with the counts of all matching items; staff only."""
+    require_staff(actor)
+    filters: dict[str, Any] = {"states": states, "municipality_id": municipality_id, "search": search,
+               "assigned_to_id": assigned_to_id, "overdue_only": overdue_only}
+    counting: Any = sa_select(func.count(), func.count(case((overdue_condition(utcnow()), 1)))).select_from(
+        OrderedProduct)
+    if search.strip():  # the joins only when the search needs product or municipality names
+        counting = (counting.join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
+                    .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id))
+    counted = _filtered(counting, **filters)
+    total, overdue = session.execute(counted).one()
+    number = clamp(number, total, size)
+    query = _filtered(_select(), **filters).order_by(col(OrderedProduct.state_since), col(OrderedProduct.id))
+    rows = session.execute(query.offset((number - 1) * size).limit(size)).all()
+    return QueuePage([_item(*row) for row in rows], int(total), number, size, overdue=int(overdue or 0))
+
+
+def queue_municipalities(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """Return (id, "Name (AGS)") of every municipality with ordered products, by name: the queue's filter."""
+    require_staff(actor)
+    rows = session.execute(
+        sa_select(col(Municipality.id), col(Municipality.name), col(Municipality.ags))
+        .where(col(Municipality.id).in_(sa_select(col(OrderedProduct.municipality_id)).distinct()))
+        .order_by(col(Municipality.name), col(Municipality.id))).all()
+    return [(mid, f"{name} ({ags})") for mid, name, ags in rows]
 
 
 def queue_item(session: Session, *, actor: Actor, ordered_product_id: int) -> QueueItem:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -59,6 +59,9 @@ STATE_NAMES: dict[OrderedProductState, str] = {
 
 class OrderedProduct(SQLModel, table=True):
     """A product a municipality has ordered, and its state; orders (next issue) create these rows."""
+
+    # KISA's queue and the dashboard filter by state and sort or compare by state_since (100,000 rows at scale).
+    __table_args__ = (Index("ix_orderedproduct_state_state_since", "state", "state_since"),)
 
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = Field(foreign_key="municipality.id", index=True)

@@ -31,7 +31,7 @@ class OutboxMail(SQLModel, table=True):
     html_body: str = Field(sa_type=Text)
     municipality_id: int | None = Field(default=None, index=True)  # tenant, for scoping
     message_id: str = Field(max_length=200, unique=True)  # Message-ID header: the same mail never twice
-    status: MailStatus = Field(default=MailStatus.PENDING, sa_type=enum_type(MailStatus))
+    status: MailStatus = Field(default=MailStatus.PENDING, sa_type=enum_type(MailStatus), index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
     claimed_at: datetime | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,3 +63,11 @@ def get_gemeinde(session: Session, ags: str) -> GemeindeRow | None:
     """Return the reference entry for ``ags`` or ``None``."""
     g = session.get(Gemeinde, ags)
     return GemeindeRow(g.ags, g.name, g.kreis_schluessel, g.kreis) if g else None
+
+
+def in_district(rows: Iterable[GemeindeRow], ags: str) -> list[GemeindeRow]:
+    """Return the municipalities of the district (first five digits of the AGS) that ``ags`` lies in.
+
+    A Verwaltungsgemeinschaft's members lie in one district: the picker for them offers these, not the whole list.
+    """
+    return [r for r in rows if r.kreis_schluessel == ags[:5]]

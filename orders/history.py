@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from accounts.access import may_see_tenant, require_current, require_role, scope_to_tenant
 from accounts.actor import Actor
 from audit.log import record
 from core.errors import DomainError, NotFound
+from core.paging import Page, clamp
+from core.text import search_text
 from lifecycle.machine import transition
 from lifecycle.notify import case_facts, tell_kisa, tell_municipality
 from models import STATE_NAMES, Order, OrderedProduct, OrderedProductState, OrderLine, Role
@@ -50,23 +54,48 @@ class OrderView:
     lines: list[LineView]
 
 
-def _lines(session: Session, order: Order) -> list[LineView]:
+def _with_lines(session: Session, orders: Sequence[Order]) -> list[OrderView]:
+    """Attach the lines with their products' states to ``orders``, in one query for all of them."""
+    ids = [o.id for o in orders]
     rows = session.exec(
         select(OrderLine, OrderedProduct)
         .join(OrderedProduct, col(OrderLine.ordered_product_id) == col(OrderedProduct.id))
-        .where(OrderLine.order_id == order.id)
+        .where(col(OrderLine.order_id).in_(ids))
         .order_by(col(OrderLine.id))
-    ).all()
-    return [LineView(line, op.state) for line, op in rows]
+    ).all() if ids else []
+    lines: dict[int, list[LineView]] = {}
+    for line, op in rows:
+        lines.setdefault(line.order_id, []).append(LineView(line, op.state))
+    return [OrderView(o, lines.get(o.id or 0, [])) for o in orders]
+
+
+def _orders_query(actor: Actor, search: str) -> Any:
+    query = scope_to_tenant(select(Order), actor, Order.municipality_id)
+    needle = search_text(search).lower()
+    if needle:  # order number or a product of the order; % and _ are searched literally (autoescape)
+        product = select(OrderLine.id).where(OrderLine.order_id == Order.id,
+                                             func.lower(OrderLine.product_name).contains(needle, autoescape=True))
+        query = query.where(func.lower(Order.number).contains(needle, autoescape=True) | product.exists())
+    return query
 
 
 def list_orders(session: Session, *, actor: Actor) -> list[OrderView]:
     """Return the orders the actor may see (own municipality; staff: all), newest first."""
     require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
-    orders = session.exec(
-        scope_to_tenant(select(Order), actor, Order.municipality_id).order_by(col(Order.placed_at).desc(), col(Order.id).desc())
-    ).all()
-    return [OrderView(o, _lines(session, o)) for o in orders]
+    orders = session.exec(_orders_query(actor, "").order_by(col(Order.placed_at).desc(), col(Order.id).desc())).all()
+    return _with_lines(session, orders)
+
+
+def order_page(session: Session, *, actor: Actor, number: int = 1, size: int = 10, search: str = "") -> Page[OrderView]:
+    """Return page ``number`` of the orders the actor may see, newest first, optionally only those matching
+    ``search`` (order number or product name); a page past the end shows the last one."""
+    require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
+    query = _orders_query(actor, search)
+    total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
+    number = clamp(number, total, size)
+    orders = session.exec(query.order_by(col(Order.placed_at).desc(), col(Order.id).desc())
+                          .offset((number - 1) * size).limit(size)).all()
+    return Page(_with_lines(session, orders), total, number, size)
 
 
 def get_order(session: Session, *, actor: Actor, order_id: int) -> OrderView:
@@ -74,7 +103,7 @@ def get_order(session: Session, *, actor: Actor, order_id: int) -> OrderView:
     order = session.get(Order, order_id)
     if order is None or not may_see_tenant(actor, order.municipality_id):
         raise NotFound("Diese Bestellung wurde nicht gefunden.")
-    return OrderView(order, _lines(session, order))
+    return _with_lines(session, [order])[0]
 
 
 def cancel_line(session: Session, *, actor: Actor, order_id: int, line_id: int) -> OrderLine:

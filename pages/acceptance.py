@@ -12,7 +12,7 @@ from acceptance.checklist import GROUP_NAMES
 from acceptance.launch import LaunchTaskView, confirm_live, tick_launch_task
 from acceptance.record import accept, acceptance_pdf
 from acceptance.results import StaleResult, record_result
-from acceptance.view import AcceptanceInfo, ItemView, acceptance_list, acceptance_view
+from acceptance.view import AcceptanceInfo, ItemView, acceptance_page, acceptance_view
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from lifecycle.changes import request_change
@@ -22,6 +22,7 @@ from web.downloads import deferred, safe_filename
 from web.forms import field_error
 from web.guard import require_actor
 from web.navigation import is_record_id, view_button
+from web.paging import page_controls, page_number
 from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.text import count, fmt_datetime, md, md_label
 
@@ -37,6 +38,7 @@ ICONS = {TestOutcome.PASSED: ":material/check_circle:", TestOutcome.FAILED: ":ma
 OPEN_BADGE = ":orange-badge[:material/pending: noch offen]"
 OUTCOMES = [o.value for o in TestOutcome]
 
+LIST_PAGE = "ab_list_page"  # the list of products in test, accepted or live comes in pages of 25
 
 def _list_link() -> None:
     view_button("Alle Produkte in Test und Abnahme", params={}, key="ab_back", icon=":material/arrow_back:")
@@ -51,7 +53,8 @@ if not is_record_id(raw_nr):
                "Kommune schaltet den Wartungsmodus auf Amt24 aus und informiert Bürgerinnen, Bürger und Unternehmen."
                if municipal else "Test, Abnahme und Livegang der Kommunen (nur lesen).")
     with session_scope() as session:
-        rows = acceptance_list(session, actor=actor)
+        page = acceptance_page(session, actor=actor, number=page_number(LIST_PAGE), size=25)
+    rows = page.items
     if not rows:
         st.info("Zurzeit ist kein Produkt im Test, abgenommen oder live. Sobald KISA einen Online-Antragsassistenten "
                 "im Wartungsmodus produktiv stellt, erscheint er hier.", icon=":material/info:")
@@ -74,6 +77,7 @@ if not is_record_id(raw_nr):
         with link_col:
             view_button("Öffnen", params={"nr": str(row.ordered_product_id)}, key=f"ab_open_{row.ordered_product_id}",
                         icon=":material/open_in_new:")
+    page_controls(LIST_PAGE, page)
     st.stop()
 
 # ---- one product ----------------------------------------------------------------------------------------------------

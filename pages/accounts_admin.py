@@ -6,7 +6,7 @@ import json
 
 import streamlit as st
 
-from accounts.administration import create_staff_account, list_accounts, set_disabled
+from accounts.administration import account_page, create_staff_account, set_disabled
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import Role, UserStatus
@@ -17,6 +17,7 @@ from privacy.matching import ERASED_DOMAIN
 from web.downloads import safe_filename
 from web.forms import field_error
 from web.guard import require_actor
+from web.paging import first_page, page_controls, page_number
 from web.text import fmt_datetime, md
 
 actor = require_actor(Role.ADMIN)
@@ -26,9 +27,12 @@ message = st.session_state.pop("adm_message", None)
 if message:
     st.success(md(message))
 
-text = st.text_input("Suche nach Name oder E-Mail-Adresse", key="adm_text", max_chars=100)
+PAGE = "adm_page"
+text = st.text_input("Suche nach Name oder E-Mail-Adresse", key="adm_text", max_chars=100, on_change=first_page,
+                     args=(PAGE,))
 with session_scope() as session:
-    accounts = list_accounts(session, actor=actor, text=text)
+    page = account_page(session, actor=actor, text=text, number=page_number(PAGE), size=50)
+accounts = page.items
 
 st.dataframe(
     [
@@ -45,8 +49,10 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+page_controls(PAGE, page)
 
 st.header("Konto deaktivieren oder wieder aktivieren")
+st.caption("Zur Wahl stehen die Konten der angezeigten Seite; mit der Suche oben finden Sie jedes Konto.")
 choices = {a.user_id: a for a in accounts if a.user_id != actor.user_id and a.status in (UserStatus.ACTIVE, UserStatus.DISABLED)}
 
 

@@ -8,9 +8,14 @@ from accounts.approval import approve, list_pending, reject
 from accounts.validation import format_phone
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
+from core.paging import page_of
 from models import Role
 from web.guard import require_actor
-from web.text import fmt_datetime, md
+from web.paging import page_controls, page_number
+from web.text import count, fmt_datetime, md
+
+PAGE = "appr_page"
+PAGE_SIZE = 20  # registrations per page, oldest first
 
 actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Freischaltungen")
@@ -29,7 +34,10 @@ if problem:
 if not pending:
     st.info("Keine offenen Registrierungen. Neue Registrierungen erscheinen hier.", icon=":material/verified_user:")
 
-for item in pending:
+page = page_of(pending, page_number(PAGE), PAGE_SIZE)
+if pending:
+    st.markdown(f"**{count(len(pending), 'Registrierung wartet', 'Registrierungen warten')}**")
+for item in page.items:
     with st.container(border=True):
         head, when = st.columns([3, 1])
         demo = " · Beispieldaten" if item.is_demo else ""
@@ -65,3 +73,5 @@ for item in pending:
                 else:
                     st.session_state["appr_message"] = f"Registrierung von {item.municipality_name} abgelehnt."
                     st.rerun()
+
+page_controls(PAGE, page)

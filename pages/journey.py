@@ -13,6 +13,8 @@ import streamlit as st
 
 from core.db import session_scope
 from core.errors import DomainError
+from core.paging import page_of
+from core.text import search_text
 from journey.timeline import (
     Phase,
     ProductJourney,
@@ -27,12 +29,15 @@ from web.charts import show_chart
 from web.guard import require_actor
 from web.journey_chart import municipality_chart, municipality_table, product_chart
 from web.navigation import is_record_id, view_button
+from web.paging import first_page, page_controls, page_number
 from web.text import count, fmt_date, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 staff = actor.role != Role.KOMMUNE
 state = st.session_state
 CHOICE = "jr_kommune"
+PAGE = "jr_page"
+PAGE_SIZE = 20  # products per page, in the chart and in the list
 
 # Where a next step happens: page key (journey.timeline.NEXT_STEPS) -> file, link text, icon, for whom.
 PAGES: dict[str, tuple[str, str, str, bool]] = {
@@ -251,26 +256,30 @@ def _overview() -> None:
                f"Konfiguration oder Einrichtung. Bei {town}: Fragebogen, Antwort auf eine Rückfrage oder Änderung. "
                "Überfällig: länger im aktuellen Schritt als geplant.")
     st.header("Verlauf je Produkt")
-    show_chart(municipality_chart(overview.products, overview.as_of),
-               description="Zeitleiste je Produkt: tatsächlicher Verlauf der Phasen über dem Plan ab dem Bestelldatum.",
-               table=municipality_table(overview.products))
+    search = st.text_input("Produkte filtern (Name)", key="jr_search", max_chars=100, on_change=first_page,
+                           args=(PAGE,))
+    needle = search_text(search).casefold()
+    # What needs attention first: overdue, then by due date; live products after them, cancelled or ended last.
+    ordered = sorted(overview.products, key=lambda j: (
+        2 if j.ended else 1 if j.is_live else 0, not j.overdue, j.due or j.state_since))
+    matching = [j for j in ordered if needle in j.product_name.casefold()]
+    page = page_of(matching, page_number(PAGE), PAGE_SIZE)
+    if not page.items:
+        st.info("Kein bestelltes Produkt passt zu diesem Filter.", icon=":material/search_off:")
+        return
+    show_chart(municipality_chart(page.items, overview.as_of),
+               description="Zeitleiste je Produkt dieser Seite: tatsächlicher Verlauf der Phasen über dem Plan ab dem "
+                           "Bestelldatum.",
+               table=municipality_table(page.items))
     st.caption("Kräftige Balken: tatsächlicher Verlauf je Phase. Helle, umrandete Balken: Plan ab dem Bestelldatum "
                "(etwa zwei Wochen Fragebogen, zwei Wochen Einrichtung durch KISA, drei Wochen Test und Abnahme). "
                "Rote Linie: heute. Zeigen Sie auf einen Balken für die Daten.")
 
     st.header("Nächste Schritte")
-    live = [p for p in overview.products if p.is_live]
-    ended = [p for p in overview.products if p.ended]
-    under_way = [p for p in overview.products if p not in live and p not in ended]
-    # What needs attention first: overdue, then by due date; live products after them.
-    for journey in sorted(under_way, key=lambda j: (not j.overdue, j.due or j.state_since)):
+    st.caption("Zuerst, was überfällig ist, dann nach Fälligkeit; danach live, zuletzt storniert oder beendet.")
+    for journey in page.items:
         _product_row(journey, overview.ags)
-    for journey in live:
-        _product_row(journey, overview.ags)
-    if ended:
-        with st.expander(f"Storniert oder beendet ({len(ended)})"):
-            for journey in ended:
-                _product_row(journey, overview.ags)
+    page_controls(PAGE, page)
 
 
 raw_nr = st.query_params.get("nr", "")

@@ -22,7 +22,7 @@ from questionnaire.display import answer_lines
 from questionnaire.drafts import read_questionnaire
 from support.threads import list_problems
 from web.backoffice import assign_control, due_text, show_feedback
-from web.cached import gemeinden
+from web.cached import gemeinde_names
 from web.downloads import configuration_downloads
 from web.guard import require_actor
 from web.navigation import is_record_id
@@ -72,7 +72,7 @@ except DomainError as exc:
 
 FEEDBACK, ERRORS = f"kc_feedback_{nr}", f"kc_errors_{nr}"
 errors: dict[str, str] = state.setdefault(ERRORS, {})
-names = {g.ags: g.name for g in gemeinden()}
+names = gemeinde_names()
 qid = item.questionnaire_id
 
 

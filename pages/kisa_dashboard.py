@@ -5,7 +5,9 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from backoffice.dashboard import dashboard
+from accounts.actor import Actor
+from backoffice.dashboard import Dashboard, dashboard, dashboard_version
+from core.config import get_settings
 from core.db import session_scope
 from models import Role
 from web.charts import show_chart
@@ -15,10 +17,21 @@ from web.text import fmt_date
 WHOLE = alt.Axis(tickMinStep=1, format="d")  # counts: no 0.2 steps
 LABELS = alt.Axis(labelLimit=260)  # German state names are long
 
+
+
+@st.cache_data(ttl=300, max_entries=4, show_spinner="Kennzahlen werden berechnet …")
+def _figures(database: str, version: tuple[int, int, int], _actor: Actor) -> Dashboard:
+    """The same figures for every staff member; computed again after a change, at the latest after five minutes."""
+    del database, version  # cache keys only
+    with session_scope() as session:
+        return dashboard(session, actor=_actor)
+
+
 actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Kennzahlen")
 with session_scope() as session:
-    figures = dashboard(session, actor=actor)
+    version = dashboard_version(session, actor=actor)
+figures = _figures(get_settings().effective_database_url(), version, actor)
 
 total = sum(figures.per_state.values())
 live = figures.per_state.get("live", 0)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from accounts.directory import list_municipalities
-from backoffice.queue import KISA_STATES, staff_members, work_queue
+from backoffice.queue import KISA_STATES, queue_municipalities, queue_page, staff_members
 from core.db import session_scope
 from models import STATE_NAMES, OrderedProductState, Role
 from web.backoffice import assign_control, due_text, show_feedback
 from web.guard import require_actor
+from web.paging import first_page, page_controls, page_number
 from web.text import count, md
 
 FEEDBACK = "kq_feedback"
+PAGE = "kq_page"
+PAGE_SIZE = 25
 
 actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Arbeitsvorrat")
@@ -20,28 +22,30 @@ st.caption("Bestellte Produkte aller Kommunen, ältester Stand zuerst. Fällig i
            "Dauer (etwa zwei Wochen, der Test drei Wochen).")
 
 with session_scope() as session:
-    towns = {m.id or 0: f"{m.name} ({m.ags})" for m in list_municipalities(session, actor=actor)}
+    towns = dict(queue_municipalities(session, actor=actor))
     staff = {s.user_id: s.full_name for s in staff_members(session, actor=actor)}
 
 filter_cols = st.columns([4, 2, 2])
 chosen_states = filter_cols[0].multiselect(
     "Stand", list(OrderedProductState), default=list(KISA_STATES), format_func=lambda s: STATE_NAMES[s],
-    placeholder="alle Stände", key="kq_states", select_all=False)
+    placeholder="alle Stände", key="kq_states", select_all=False, on_change=first_page, args=(PAGE,))
 town = filter_cols[1].selectbox("Kommune", list(towns), index=None, format_func=lambda i: towns.get(i, "?"),
-                                placeholder="Alle Kommunen", key="kq_town")
-search = filter_cols[2].text_input("Suche", placeholder="Produkt, Kommune oder AGS", key="kq_search", max_chars=100)
+                                placeholder="Alle Kommunen", key="kq_town", on_change=first_page, args=(PAGE,))
+search = filter_cols[2].text_input("Suche", placeholder="Produkt, Kommune oder AGS", key="kq_search", max_chars=100,
+                                   on_change=first_page, args=(PAGE,))
 mine_col, overdue_col, _rest = st.columns([1, 1, 3])
-mine = mine_col.toggle("nur mir zugewiesen", key="kq_mine")
-overdue_only = overdue_col.toggle("nur überfällige", key="kq_overdue")
+mine = mine_col.toggle("nur mir zugewiesen", key="kq_mine", on_change=first_page, args=(PAGE,))
+overdue_only = overdue_col.toggle("nur überfällige", key="kq_overdue", on_change=first_page, args=(PAGE,))
 
 with session_scope() as session:
-    items = work_queue(session, actor=actor, states=tuple(chosen_states or OrderedProductState), municipality_id=town,
-                       search=search, assigned_to_id=actor.user_id if mine else None, overdue_only=overdue_only)
+    page = queue_page(session, actor=actor, states=tuple(chosen_states or OrderedProductState), municipality_id=town,
+                      search=search, assigned_to_id=actor.user_id if mine else None, overdue_only=overdue_only,
+                      number=page_number(PAGE), size=PAGE_SIZE)
+items = page.items
 
 show_feedback(FEEDBACK)
-late = sum(1 for i in items if i.overdue)
-st.markdown(f"**{count(len(items), 'Vorgang', 'Vorgänge')}**, "
-            + (f":red[**{late} überfällig**]" if late else "keiner überfällig"))
+st.markdown(f"**{count(page.total, 'Vorgang', 'Vorgänge')}**, "
+            + (f":red[**{page.overdue} überfällig**]" if page.overdue else "keiner überfällig"))
 if not items:
     st.info("Keine Vorgänge zu diesen Filtern.", icon=":material/inbox:")
     st.stop()
@@ -65,3 +69,5 @@ for item in items:
             assign_control(actor, item, staff, prefix="kq", feedback=FEEDBACK)
         link_col.page_link("pages/kisa_case.py", label="Öffnen", icon=":material/open_in_new:",
                            query_params={"nr": str(item.ordered_product_id)})
+
+page_controls(PAGE, page)

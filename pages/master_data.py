@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from accounts.directory import get_municipality
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import Role
 from questionnaire.display import answer_lines
 from questionnaire.master import MASTER_STEPS, StaleMasterData, apply_master, read_master, save_master
-from web.cached import gemeinden
+from web.cached import district_choices, gemeinde_names
 from web.guard import require_actor
 from web.questions import load_widgets, read_widget, render_questions
 from web.text import count, fmt_datetime, md
@@ -25,11 +26,12 @@ st.caption("Diese Angaben gelten für alle Online-Antragsassistenten Ihrer Kommu
 
 with session_scope() as session:
     master = read_master(session, actor=actor)
+    town = get_municipality(session, actor=actor, municipality_id=actor.municipality_id or 0)
 if master.updated_by:
     st.caption(f"Zuletzt gespeichert am {fmt_datetime(master.updated_at)} von {md(master.updated_by)}")
 state.setdefault(BASE, master.version)
-labels = {g.ags: g.label for g in gemeinden()}
-names = {g.ags: g.name for g in gemeinden()}
+labels = district_choices(town.ags if town else "", master.answers.get("zustaendigkeit.gemeinden") or ())
+names = gemeinde_names()
 questions = [q for s in MASTER_STEPS for q in s.questions]
 
 

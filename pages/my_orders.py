@@ -10,10 +10,13 @@ from core.money import euro
 from documents.contract import render_contract
 from models import Role
 from orders.contract_document import contract_data
-from orders.history import cancel_line, list_orders
+from orders.history import cancel_line, order_page
 from web.downloads import deferred, safe_filename
 from web.guard import require_actor
+from web.paging import first_page, page_controls, page_number
 from web.text import fmt_datetime, md, md_label
+
+PAGE_SIZE = 10  # orders per page; each shows all its products
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 st.title("Meine Bestellungen" if actor.role == Role.KOMMUNE else "Bestellungen")
@@ -25,11 +28,19 @@ problem = st.session_state.pop("ord_problem", None)
 if problem:
     st.error(md(problem))
 
+PAGE = "ord_page"
+search = st.text_input("Suche nach Bestellnummer oder Produkt", key="ord_search", max_chars=100,
+                       on_change=first_page, args=(PAGE,))
 with session_scope() as session:
-    orders = list_orders(session, actor=actor)
+    page = order_page(session, actor=actor, number=page_number(PAGE), size=PAGE_SIZE, search=search)
+orders = page.items
 
 if not orders:
-    st.info("Noch keine Bestellungen." + (" Produkte wählen Sie im OAA-Katalog aus." if actor.role == Role.KOMMUNE else ""))
+    if search.strip():
+        st.info("Keine Bestellung passt zu dieser Suche.", icon=":material/search_off:")
+    else:
+        st.info("Noch keine Bestellungen."
+                + (" Produkte wählen Sie im OAA-Katalog aus." if actor.role == Role.KOMMUNE else ""))
     st.stop()
 
 
@@ -79,3 +90,5 @@ for position, view in enumerate(orders):
         st.download_button("Vertrag als PDF", data=_pdf(order.id),
                            file_name=safe_filename("Vertrag", order.number, extension="pdf"), mime="application/pdf",
                            icon=":material/picture_as_pdf:", key=f"ord_pdf_{order.id}", on_click="ignore")
+
+page_controls(PAGE, page)

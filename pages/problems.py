@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
+from core.paging import page_of
 from models import ProblemStatus, Role
 from support.threads import (
     MAX_REASON,
@@ -34,6 +35,7 @@ from web.backoffice import show_feedback
 from web.forms import field_error
 from web.guard import require_actor
 from web.navigation import is_record_id
+from web.paging import first_page, page_controls, page_number
 from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -44,6 +46,7 @@ PRODUCT, TITLE, TEXT, PREFILLED = "pr_new_product", "pr_new_title", "pr_new_text
 errors: dict[str, str] = state.pop(ERRORS, {})  # an action's messages, shown once at their fields
 AVATARS = {"KISA": ":material/support_agent:", "Kommune": ":material/account_balance:"}
 
+KISA_PAGE = "pr_page"  # KISA's list of reports comes in pages of 25
 
 def _done(message: str) -> None:
     state[FEEDBACK] = ("success", message)
@@ -335,18 +338,21 @@ def _kisa_overview() -> None:
     st.markdown(f"**{count(still_open, 'offene Meldung', 'offene Meldungen')}** insgesamt")
     status_col, town_col, search_col = st.columns([2, 3, 3])
     status = status_col.selectbox("Status", list(STATUS_FILTER), format_func=lambda s: STATUS_FILTER[s][0],
-                                  key="pr_status")
+                                  key="pr_status", on_change=first_page, args=(KISA_PAGE,))
     town = town_col.selectbox("Kommune", list(towns), index=None, format_func=lambda i: towns.get(i, "?"),
-                              placeholder="Alle Kommunen", key="pr_town")
-    search = search_col.text_input("Suche", placeholder="Titel oder Produkt", key="pr_search", max_chars=100)
+                              placeholder="Alle Kommunen", key="pr_town", on_change=first_page, args=(KISA_PAGE,))
+    search = search_col.text_input("Suche", placeholder="Titel oder Produkt", key="pr_search", max_chars=100,
+                                   on_change=first_page, args=(KISA_PAGE,))
     with session_scope() as session:
         rows = list_problems(session, actor=actor, status=STATUS_FILTER[status][1], municipality_id=town, query=search)
     show_feedback(FEEDBACK)
     st.markdown(f"**{count(len(rows), 'Meldung', 'Meldungen')}** zu diesen Filtern")
     if not rows:
         st.info("Keine Meldungen zu diesen Filtern.", icon=":material/inbox:")
-    for row in rows:
+    page = page_of(rows, page_number(KISA_PAGE), 25)
+    for row in page.items:
         _row(row)
+    page_controls(KISA_PAGE, page)
 
 
 raw_id = st.query_params.get("meldung", "")

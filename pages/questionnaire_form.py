@@ -14,7 +14,7 @@ from questionnaire.display import answer_lines
 from questionnaire.drafts import list_questionnaires, open_questionnaire, read_questionnaire, save_step
 from questionnaire.store import EditConflict
 from questionnaire.submission import ChangedMeanwhile, Incomplete, list_submissions, submit
-from web.cached import gemeinden
+from web.cached import district_choices, gemeinde_names
 from web.downloads import configuration_downloads
 from web.guard import require_actor
 from web.navigation import is_record_id
@@ -52,8 +52,8 @@ synced: dict[str, int] = state.setdefault(SYNCED, {})
 errors: dict[str, str] = state.setdefault(ERRORS, {})
 questions: dict[str, Question] = {q.key: q for s in view.steps for q in s.questions}
 step_keys = [s.key for s in view.steps] + [REVIEW_STEP]
-names = {g.ags: g.name for g in gemeinden()}
-labels = {g.ags: g.label for g in gemeinden()}
+names = gemeinde_names()
+labels = district_choices(view.municipality_ags, view.answers.get("zustaendigkeit.gemeinden") or ())
 
 
 def go_to(step: str) -> None:

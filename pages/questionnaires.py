@@ -5,13 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from core.db import session_scope
+from core.paging import page_of
 from models import STATE_NAMES, OrderedProductState, Role
-from questionnaire.drafts import QuestionnaireRow, list_questionnaires
+from questionnaire.drafts import QuestionnaireRow, list_questionnaires, questionnaire_page
 from questionnaire.export import export_zip
 from questionnaire.team import my_assignments
 from web.downloads import deferred
 from web.guard import require_actor
+from web.paging import first_page, page_controls, page_number
 from web.text import count, fmt_datetime, md
+
+PAGE, DONE_PAGE = "qs_page", "qs_done_page"
+PAGE_SIZE = 25
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 st.title("Konfigurationsfragebögen")
@@ -22,9 +27,27 @@ else:
     st.caption("Die Fragebögen aller Kommunen. Eingereichte Konfigurationen lesen Sie hier und laden sie als PDF "
                "und JSON herunter.")
 
-with session_scope() as session:
-    rows = list_questionnaires(session, actor=actor)
-    assignments = my_assignments(session, actor=actor) if actor.role == Role.KOMMUNE else []
+STAFF_STATES = [s for s in OrderedProductState if s not in (OrderedProductState.CANCELLED, OrderedProductState.TERMINATED)]
+if actor.role != Role.KOMMUNE:  # all municipalities: filtered, counted and paged in the database
+    town_col, state_col = st.columns(2)
+    search = town_col.text_input("Kommune, AGS oder Produkt", key="qs_search", max_chars=100, on_change=first_page,
+                                 args=(PAGE,))
+    if "qs_states" not in st.session_state:  # start with what KISA has to read, if anything was submitted
+        with session_scope() as session:
+            submitted = questionnaire_page(session, actor=actor, states=(OrderedProductState.SUBMITTED,), size=1).total
+        st.session_state["qs_states"] = [OrderedProductState.SUBMITTED] if submitted else []
+    chosen_states = state_col.multiselect("Stand", STAFF_STATES,
+                                          format_func=lambda s: STATE_NAMES[s], placeholder="alle Stände",
+                                          key="qs_states", select_all=False, on_change=first_page, args=(PAGE,))
+    with session_scope() as session:
+        staff_page = questionnaire_page(session, actor=actor, states=tuple(chosen_states), search=search,
+                                        number=page_number(PAGE), size=PAGE_SIZE)
+    rows = staff_page.items
+    assignments = []
+else:
+    with session_scope() as session:
+        rows = list_questionnaires(session, actor=actor)
+        assignments = my_assignments(session, actor=actor)
 
 open_assignments = [a for a in assignments if a.state_open]
 if open_assignments:
@@ -43,23 +66,9 @@ if actor.role == Role.KOMMUNE:
     st.page_link("pages/master_data.py", label="Stammdaten der Kommune bearbeiten", icon=":material/domain:")
 
 if not rows:
-    st.info("Noch keine bestellten Produkte." + (" Produkte wählen Sie im OAA-Katalog aus."
-                                                 if actor.role == Role.KOMMUNE else ""))
+    st.info("Noch keine bestellten Produkte. Produkte wählen Sie im OAA-Katalog aus." if actor.role == Role.KOMMUNE
+            else "Keine Fragebögen zu diesen Filtern.")
     st.stop()
-
-if actor.role != Role.KOMMUNE:
-    town_col, state_col = st.columns(2)
-    municipalities = sorted({r.municipality_name for r in rows})
-    chosen = town_col.selectbox("Kommune", municipalities, index=None, placeholder="Alle Kommunen",
-                                key="qs_municipality")
-    states = sorted({r.state_name for r in rows})
-    default_state = [STATE_NAMES[OrderedProductState.SUBMITTED]] if STATE_NAMES[OrderedProductState.SUBMITTED] in states else []
-    chosen_states = state_col.multiselect("Stand", states, default=default_state, placeholder="alle Stände",
-                                          key="qs_states", select_all=False)
-    if chosen:
-        rows = [r for r in rows if r.municipality_name == chosen]
-    if chosen_states:
-        rows = [r for r in rows if r.state_name in chosen_states]
 
 # KISA bundles what was submitted; a municipality also its drafts (its own working copy).
 begun = [r.questionnaire_id for r in rows if r.questionnaire_id is not None
@@ -106,9 +115,13 @@ def _row(row: QuestionnaireRow) -> None:
                          query_params={"nr": str(row.ordered_product_id)})
 
 
-for row in waiting if actor.role == Role.KOMMUNE else rows:
+first = page_of(waiting, page_number(PAGE), PAGE_SIZE) if actor.role == Role.KOMMUNE else staff_page
+for row in first.items:
     _row(row)
+page_controls(PAGE, first)
 if actor.role == Role.KOMMUNE and done:
     st.header(f"Eingereicht und weiter ({len(done)})")
-    for row in done:
+    later = page_of(done, page_number(DONE_PAGE), PAGE_SIZE)
+    for row in later.items:
         _row(row)
+    page_controls(DONE_PAGE, later)

@@ -11,16 +11,18 @@ import streamlit as st
 
 from accounts.actor import Actor
 from catalog.schema import ProductStatus
-from catalog.store import load_products
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
+from core.paging import page_of
 from models import Role
 from releases.publish import MAX_NOTES, audience, publish_release
 from releases.review import MAX_NOTE, NoticeView, ReleaseStats, confirm_reviewed, release_overview, releases_for_municipality
 from web.backoffice import show_feedback
+from web.cached import catalog_index
 from web.charts import show_chart
 from web.forms import field_error
 from web.guard import require_actor
+from web.paging import first_page, page_controls, page_number
 from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.text import count, fmt_date, fmt_datetime, md
 
@@ -30,6 +32,7 @@ FEEDBACK = "rel_feedback"
 PASSWORD = "rel_password"  # re-authentication before publishing
 WHOLE = alt.Axis(tickMinStep=1, format="d")  # counts: no 0.2 steps
 
+OPEN_PAGE = "rel_open_page"  # the open reviews come in pages of 25
 
 def _lines(text: str) -> str:
     """Return free text as Markdown that keeps its line breaks and shows nothing but the text."""
@@ -64,8 +67,7 @@ def _publish(staff: Actor, product_id: str, expected_version: int) -> None:
 
 
 def _publish_form(staff: Actor) -> None:
-    with session_scope() as session:
-        products = load_products(session)
+    products = catalog_index().products  # cached per catalogue version: 10,000 products are not parsed per rerun
     names = {p.id: p.name + (" (eingestellt)" if p.status == ProductStatus.EINGESTELLT else "") for p in products}
     pick = st.selectbox("Produkt", list(names), index=None, key="rel_product", format_func=lambda i: names[i],
                         placeholder="Produkt suchen oder wählen …",
@@ -111,10 +113,13 @@ def _publish_form(staff: Actor) -> None:
 # ---- KISA: overview -----------------------------------------------------------------------------------------------
 
 
+CHART_RELEASES = 15  # newest releases with a review in the chart; the table above has them all
+
+
 def _chart(releases: list[ReleaseStats]) -> None:
-    """Show reviews done vs open per release (only releases that asked for a review)."""
+    """Show reviews done vs open per release (only the newest releases that asked for a review)."""
     rows = []
-    for stat in releases:
+    for stat in [r for r in releases if r.reviews_required][:CHART_RELEASES]:
         if stat.reviews_required:
             rows += [{"Version": stat.label, "Prüfungen": stat.reviews_done, "Stand": "geprüft"},
                      {"Version": stat.label, "Prüfungen": stat.reviews_open, "Stand": "offen"}]
@@ -129,19 +134,21 @@ def _chart(releases: list[ReleaseStats]) -> None:
                             scale=alt.Scale(domain=["geprüft", "offen"], range=["#2e7d32", "#cf7a00"])),
             order=alt.Order("Stand:N", sort="ascending"),
             tooltip=["Version:N", "Stand:N", "Prüfungen:Q"]),
-        description="Balkendiagramm: je Version, die eine Prüfung verlangt, die geprüften und die offenen "
-                    "Konfigurationen. Die Zahlen stehen in der Tabelle über dem Diagramm.",
+        description=f"Balkendiagramm: je Version, die eine Prüfung verlangt (die {CHART_RELEASES} neuesten), die "
+                    "geprüften und die offenen Konfigurationen. Die Zahlen aller Versionen stehen in der Tabelle über "
+                    "dem Diagramm.",
     )
 
 
 def _overview(staff: Actor) -> None:
-    with session_scope() as session:
-        products = {p.id: p.name for p in load_products(session)}
+    catalogue = catalog_index().products
+    products = {p.id: p.name for p in catalogue}
     chosen = st.selectbox("Produkt", list(products), index=None, key="rel_filter", format_func=lambda i: products[i],
+                          on_change=first_page, args=(OPEN_PAGE,),
                           placeholder="Alle über den Shop veröffentlichten Versionen",
                           help="Mit einem Produkt sehen Sie alle seine Versionen aus dem Katalog.")
     with session_scope() as session:
-        overview = release_overview(session, actor=staff, product_id=chosen)
+        overview = release_overview(session, actor=staff, product_id=chosen, catalogue=catalogue)
     if not overview.releases:
         st.info("Noch keine Version über den Shop veröffentlicht." if chosen is None
                 else "Für dieses Produkt ist noch keine Version verzeichnet.", icon=":material/info:")
@@ -165,7 +172,8 @@ def _overview(staff: Actor) -> None:
     if not overview.open_reviews:
         st.success("Alle verlangten Prüfungen sind erledigt.", icon=":material/check:")
         return
-    for (town, ags), reviews in groupby(overview.open_reviews, key=lambda r: (r.municipality_name, r.ags)):
+    page = page_of(overview.open_reviews, page_number(OPEN_PAGE), 25)
+    for (town, ags), reviews in groupby(page.items, key=lambda r: (r.municipality_name, r.ags)):
         with st.container(border=True):
             st.markdown(f"**{md(town)}** (AGS {ags})")
             for review in reviews:
@@ -176,6 +184,7 @@ def _overview(staff: Actor) -> None:
                 with link_col:
                     st.page_link("pages/kisa_case.py", label="Vorgang", icon=":material/work:",
                                  query_params={"nr": str(review.ordered_product_id)})
+    page_controls(OPEN_PAGE, page)
 
 
 # ---- municipality -------------------------------------------------------------------------------------------------

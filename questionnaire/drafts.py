@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from accounts.access import require_current, require_role, scope_to_tenant
 from accounts.actor import Actor
 from catalog.schema import Product
 from core.clock import utcnow
 from core.errors import DomainError, FieldErrors, NotFound
+from core.paging import Page, clamp
+from core.text import search_text
 from lifecycle.machine import EDITABLE, transition
 from models import (
     STATE_NAMES,
@@ -277,21 +280,51 @@ class QuestionnaireRow:
         return self.state in EDITABLE
 
 
-def list_questionnaires(session: Session, *, actor: Actor) -> list[QuestionnaireRow]:
-    """Return every ordered product of the actor's municipality (staff: all) with its questionnaire, if begun."""
-    require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
+def _questionnaire_rows_query(actor: Actor) -> Any:
     statement: Any = (
-        select(OrderedProduct, CatalogProduct.name, Municipality.name, Questionnaire)
+        # Only the columns the list shows: never the answers (kilobytes of JSON per questionnaire).
+        sa_select(col(OrderedProduct.id), col(OrderedProduct.product_id), col(OrderedProduct.state),
+                  col(CatalogProduct.name), col(Municipality.name), col(Questionnaire.id),
+                  col(Questionnaire.updated_at), col(Questionnaire.submitted_at))
         .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
         .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id)
         .outerjoin(Questionnaire, col(Questionnaire.ordered_product_id) == OrderedProduct.id)
         .where(col(OrderedProduct.state).not_in([OrderedProductState.CANCELLED, OrderedProductState.TERMINATED]))
     )
-    query = scope_to_tenant(statement, actor, OrderedProduct.municipality_id).order_by(
-        col(Municipality.name), col(CatalogProduct.name))
+    return scope_to_tenant(statement, actor, OrderedProduct.municipality_id)
+
+
+def _questionnaire_rows(rows: Any) -> list[QuestionnaireRow]:
     return [
-        QuestionnaireRow(op.id or 0, q.id if q else None, op.product_id, name, municipality, op.state,
-                         q.updated_at if q else None, q.submitted_at if q else None)
-        for op, name, municipality, q in session.exec(query).all()
+        QuestionnaireRow(op_id or 0, q_id, product_id, name, municipality, OrderedProductState(state), updated,
+                         submitted)
+        for op_id, product_id, state, name, municipality, q_id, updated, submitted in rows
     ]
+
+
+def list_questionnaires(session: Session, *, actor: Actor) -> list[QuestionnaireRow]:
+    """Return every ordered product of the actor's municipality (staff: all) with its questionnaire, if begun."""
+    require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
+    query = _questionnaire_rows_query(actor).order_by(col(Municipality.name), col(CatalogProduct.name))
+    return _questionnaire_rows(session.execute(query).all())
+
+
+def questionnaire_page(session: Session, *, actor: Actor, states: tuple[OrderedProductState, ...] = (),
+                       search: str = "", number: int = 1, size: int = 25) -> Page[QuestionnaireRow]:
+    """Return page ``number`` of :func:`list_questionnaires` (same order), only ``states`` (all when empty) and,
+    with ``search``, only rows whose municipality, AGS or product contains it; counted and cut in the database."""
+    require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
+    query = _questionnaire_rows_query(actor)
+    if states:
+        query = query.where(col(OrderedProduct.state).in_(list(states)))
+    needle = search_text(search).lower()
+    if needle:  # % and _ are searched literally (autoescape)
+        query = query.where(col(Municipality.name).icontains(needle, autoescape=True)
+                            | col(Municipality.ags).icontains(needle, autoescape=True)
+                            | col(CatalogProduct.name).icontains(needle, autoescape=True))
+    total = int(session.execute(sa_select(func.count()).select_from(query.subquery())).scalar_one())
+    number = clamp(number, total, size)
+    rows = session.execute(query.order_by(col(Municipality.name), col(CatalogProduct.name), col(OrderedProduct.id))
+                           .offset((number - 1) * size).limit(size)).all()
+    return Page(_questionnaire_rows(rows), total, number, size)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -49,9 +50,9 @@ def _release(product: Product | None, version: str) -> Release | None:
 class _Products:
     """Catalogue products read once per call (a notice names its release; notes and date live in the catalogue)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, known: Iterable[Product] = ()) -> None:
         self._session = session
-        self._cache: dict[str, Product | None] = {}
+        self._cache: dict[str, Product | None] = {p.id: p for p in known}  # e.g. the cached catalogue of the page
 
     def get(self, product_id: str) -> Product | None:
         if product_id not in self._cache:
@@ -262,10 +263,12 @@ def _flag(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def release_overview(session: Session, *, actor: Actor, product_id: str | None = None) -> ReleaseOverview:
+def release_overview(session: Session, *, actor: Actor, product_id: str | None = None,
+                     catalogue: Iterable[Product] = ()) -> ReleaseOverview:
     """Return the releases published through the shop (with ``product_id``: every release of that product); staff only.
 
-    Newest first, each with how many ordered products were told and how their reviews stand.
+    Newest first, each with how many ordered products were told and how their reviews stand. ``catalogue``: products
+    already read (a page's cached catalogue), so they are not read again one by one.
     """
     require_staff(actor)
     required = col(ReleaseNotice.review_required).is_(True)
@@ -279,7 +282,7 @@ def release_overview(session: Session, *, actor: Actor, product_id: str | None =
         counts = counts.where(col(ReleaseNotice.product_id) == product_id)
     by_release = {(p, v): (int(n), int(r), int(d), int(o)) for p, v, n, r, d, o in session.execute(counts).all()}
 
-    products = _Products(session)
+    products = _Products(session, catalogue)
     keys = set(by_release)
     if product_id is not None:
         product = products.get(product_id)

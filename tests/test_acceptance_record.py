@@ -179,3 +179,23 @@ def _refused_after(session, world, ordered) -> str:
         accept(session, actor=world.coordinator, ordered_product_id=ordered.id)
     session.rollback()
     return str(refused.value)
+
+
+def test_the_list_of_products_in_test_comes_in_pages_in_the_same_order(session, world):
+    from acceptance.view import acceptance_list, acceptance_page
+    from tests.acceptance_world import live
+    from tests.backoffice_world import in_testing
+
+    live(session, world, "meldebescheinigung")
+    in_testing(session, world, "melderegisterauskunft")
+    in_testing(session, world, "anzeige-eines-feuerwerkes")
+    whole = acceptance_list(session, actor=world.coordinator)
+    first = acceptance_page(session, actor=world.coordinator, number=1, size=2)
+    second = acceptance_page(session, actor=world.coordinator, number=2, size=2)
+    session.commit()
+    assert [r.state_name for r in whole][-1] == "live"  # in test first, live last
+    assert first.items + second.items == whole and (first.total, second.label) == (
+        3, "Seite 2 von 2 (Einträge 3–3 von 3)")
+    assert first.items[0].total is not None  # test progress is read for the products of the page
+    assert acceptance_page(session, actor=world.kisa, number=5, size=2).number == 2
+    session.commit()

@@ -220,6 +220,8 @@ ROWS: tuple[Row, ...] = (
         frozenset({COORD_A, USER_B}), write=True),
     Row("accounts.administration.list_accounts", lambda s, a, i: administration.list_accounts(s, actor=a),
         frozenset({ADMIN})),
+    Row("accounts.administration.account_page", lambda s, a, i: administration.account_page(s, actor=a),
+        frozenset({ADMIN})),
     Row("accounts.administration.create_staff_account", lambda s, a, i: administration.create_staff_account(
         s, actor=a, email="neu@kisa.example", full_name="Nele Neu", password=PASSWORD, role=Role.KISA),
         frozenset({ADMIN}), write=True),
@@ -246,6 +248,7 @@ ROWS: tuple[Row, ...] = (
         s, actor=a, cart_revision=cart_revision(s, a), contract_id=_contract_id(s), authorised=True), MUNICIPAL,
         write=True),
     Row("orders.history.list_orders", lambda s, a, i: history.list_orders(s, actor=a), MUNICIPAL | STAFF),
+    Row("orders.history.order_page", lambda s, a, i: history.order_page(s, actor=a), MUNICIPAL | STAFF),
     Row("orders.history.get_order", lambda s, a, i: history.get_order(s, actor=a, order_id=i.order), READERS_OF_A,
         by_id=True, shows_a=True),
     Row("orders.history.cancel_line", lambda s, a, i: history.cancel_line(
@@ -317,6 +320,9 @@ ROWS: tuple[Row, ...] = (
     # back office
     Row("backoffice.dashboard.dashboard", lambda s, a, i: dashboard.dashboard(s, actor=a), STAFF),
     Row("backoffice.queue.work_queue", lambda s, a, i: queue.work_queue(s, actor=a), STAFF),
+    Row("backoffice.queue.queue_page", lambda s, a, i: queue.queue_page(s, actor=a), STAFF),
+    Row("backoffice.queue.queue_municipalities", lambda s, a, i: queue.queue_municipalities(s, actor=a), STAFF),
+    Row("backoffice.dashboard.dashboard_version", lambda s, a, i: dashboard.dashboard_version(s, actor=a), STAFF),
     Row("backoffice.queue.queue_item", lambda s, a, i: queue.queue_item(s, actor=a, ordered_product_id=i.mb), STAFF,
         by_id=True, shows_a=True, note="Vorgang"),
     Row("backoffice.queue.staff_members", lambda s, a, i: queue.staff_members(s, actor=a), STAFF),
@@ -355,6 +361,9 @@ ROWS: tuple[Row, ...] = (
     Row("acceptance.view.acceptance_view", lambda s, a, i: view.acceptance_view(s, actor=a, ordered_product_id=i.mb),
         READERS_OF_A, by_id=True, shows_a=True),
     Row("acceptance.view.acceptance_list", lambda s, a, i: view.acceptance_list(s, actor=a), MUNICIPAL | STAFF),
+    Row("acceptance.view.acceptance_page", lambda s, a, i: view.acceptance_page(s, actor=a), MUNICIPAL | STAFF),
+    Row("questionnaire.drafts.questionnaire_page", lambda s, a, i: drafts.questionnaire_page(s, actor=a),
+        MUNICIPAL | STAFF),
     Row("acceptance.results.locked_ordered", lambda s, a, i: results.locked_ordered(s, a, i.fw), READERS_OF_A,
         by_id=True, shows_a=True),
     Row("acceptance.results.record_result", lambda s, a, i: results.record_result(

@@ -59,3 +59,16 @@ def test_account_list_finds_by_name_or_address(session):
     rows = administration.list_accounts(session, actor=admin, text="GESUCHT")
     assert [r.email for r in rows] == ["gesucht@stadt.example"]
     assert rows[0].status == UserStatus.ACTIVE and rows[0].municipality.startswith("Testgemeinde")
+
+
+def test_accounts_come_in_pages_with_the_search_applied_to_all(session):
+    admin = actor_of(make_user(session, role=Role.ADMIN))
+    for n in range(5):
+        make_user(session, email=f"seite{n}@stadt.example")
+    whole = administration.list_accounts(session, actor=admin, text="seite")
+    first = administration.account_page(session, actor=admin, text="seite", number=1, size=2)
+    third = administration.account_page(session, actor=admin, text="seite", number=3, size=2)
+    assert [r.email for r in first.items + administration.account_page(
+        session, actor=admin, text="seite", number=2, size=2).items + third.items] == [r.email for r in whole]
+    assert (first.total, first.pages, third.label) == (5, 3, "Seite 3 von 3 (Einträge 5–5 von 5)")
+    assert administration.account_page(session, actor=admin, text="seite", number=8, size=2).number == 3

@@ -79,3 +79,13 @@ def test_district_coverage_counts_municipalities_with_a_live_product(session, wo
 def test_only_staff_see_the_dashboard(session, world):
     with pytest.raises(PermissionDenied):
         dashboard(session, actor=world.coordinator)
+
+
+def test_lead_time_is_the_median_also_for_an_even_number_of_products(session, world):
+    first, second = list(world.ordered)[:2]
+    _walk_to_live(session, world, first, days_each=2)
+    _walk_to_live(session, world, second, days_each=6)
+    figures = dashboard(session, actor=world.kisa)
+    session.commit()
+    assert figures.lead_days["Konfiguration eingereicht"] == pytest.approx(4.0, abs=0.01)  # (2 + 6) / 2
+    assert figures.lead_days["Test im Wartungsmodus"] == pytest.approx(4.0, abs=0.01)

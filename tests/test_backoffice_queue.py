@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from backoffice.queue import PHASE_DAYS, assign, staff_members, work_queue
+from backoffice.queue import PHASE_DAYS, assign, queue_municipalities, queue_page, staff_members, work_queue
 from backoffice.review import ask_back, take_over
 from core import clock
 from core.errors import DomainError, NotFound, PermissionDenied
@@ -225,3 +225,22 @@ def test_search_ignores_case_beyond_ascii(session, world):
     ordered = order_product(session, town, MB, state=S.SUBMITTED)
     assert ids(queue(session, world.kisa, search="ÖLSNITZ")) == [ordered.id]
     assert ids(queue(session, world.kisa, search="ölsnitz/erz")) == [ordered.id]
+
+
+def test_queue_comes_in_pages_with_counts_of_everything_that_matches(session, spread):
+    w = spread
+    clock.advance(12.5 * DAY)  # submitted 15.5 and 14.5 days ago: over the 14 planned; the set-up 13.5 days: on time
+    first = queue_page(session, actor=w.kisa, size=2)
+    second = queue_page(session, actor=w.kisa, number=2, size=2)
+    session.commit()
+    assert ids(first.items) == [w.ordered[MB].id, w.other_ordered.id]
+    assert ids(second.items) == [w.ordered[MRA].id]  # page 2: the next one
+    assert (first.total, first.pages, second.label) == (3, 2, "Seite 2 von 2 (Einträge 3–3 von 3)")
+    assert first.overdue == second.overdue == 2  # counted over the whole queue, not one page
+    assert queue_page(session, actor=w.kisa, number=7, size=2).number == 2  # past the end: the last page
+    riesa = queue_page(session, actor=w.kisa, search="riesa", size=2)
+    assert riesa.total == 2 and ids(riesa.items) == [w.ordered[MB].id, w.ordered[MRA].id]
+    assert queue_page(session, actor=w.kisa, overdue_only=True).total == 2
+    towns = queue_municipalities(session, actor=w.kisa)
+    assert [name for _id, name in towns] == [f"Meißen ({w.other_town.ags})", f"Riesa ({w.town.ags})"]
+    session.commit()

@@ -15,7 +15,7 @@ from orders.cart import add_to_cart, cart_size, remove_from_cart, view_cart
 from orders.checkout import OrderRefused, place_order
 from orders.contracts import publish_contract
 from orders.funding import apply, programme_on
-from orders.history import cancel_line, get_order, list_orders
+from orders.history import cancel_line, get_order, list_orders, order_page
 from tests.builders import actor_of, make_user
 from tests.catalog_builders import product_data
 from tests.orders_builders import ready_to_order
@@ -354,3 +354,28 @@ def test_two_tabs_opening_the_cart_for_the_first_time_share_one_cart(engine, ses
         ids = set(pool.map(open_cart, range(4)))
     session.expire_all()
     assert len(ids) == 1 and len(session.exec(select(Cart)).all()) == 1
+
+
+def test_orders_come_in_pages_newest_first_and_can_be_searched(session, contract, anna):
+    numbers = []
+    for product_id in ("meldebescheinigung", "wahlschein", "meldebescheinigung"):
+        fill(session, anna, product_id)
+        placed, _ = order(session, anna, contract)
+        numbers.append(placed.number)
+        if product_id == "meldebescheinigung":  # cancelled, so it may be ordered again
+            cancel_line(session, actor=anna, order_id=placed.id, line_id=get_order(
+                session, actor=anna, order_id=placed.id).lines[0].line.id)
+            session.commit()
+        clock.advance(60)
+    first = order_page(session, actor=anna, number=1, size=2)
+    second = order_page(session, actor=anna, number=2, size=2)
+    assert [v.order.number for v in first.items] == numbers[:0:-1]  # the two newest
+    assert [v.order.number for v in second.items] == numbers[:1]  # page 2: the next (oldest) one
+    assert (first.total, first.pages, second.label) == (3, 2, "Seite 2 von 2 (Einträge 3–3 von 3)")
+    assert [line.line.product_name for line in second.items[0].lines] == ["Meldebescheinigung"]
+    assert order_page(session, actor=anna, number=9, size=2).number == 2  # past the end: the last page
+    found = order_page(session, actor=anna, search="wahl")
+    assert [v.order.number for v in found.items] == [numbers[1]] and found.total == 1
+    assert order_page(session, actor=anna, search=numbers[0].lower()).total == 1
+    assert order_page(session, actor=anna, search="%").total == 0  # wildcards are searched literally
+    assert order_page(session, actor=actor_of(make_user(session)), number=1).total == 0  # another municipality

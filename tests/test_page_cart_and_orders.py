@@ -101,3 +101,36 @@ def test_product_page_flags_a_product_the_municipality_has_ordered(engine, sessi
     at = open_page(engine, "product", user=anna, query={"id": "wahlschein"})
     assert "bereits bestellt (Stand: live)" in all_text(at)
     assert not [b for b in at.button if b.key == "prod_cart"]
+
+
+def test_many_orders_come_in_pages_of_ten_and_can_be_searched(engine, session):
+    from core import clock
+    from orders.cart import view_cart
+    from orders.checkout import place_order
+    from orders.history import cancel_line, get_order
+
+    contract = ready_to_order(session)
+    anna = actor_of(make_user(session, can_manage_team=True))
+    numbers = []
+    for n in range(11):
+        add_to_cart(session, actor=anna, product_id="wahlschein" if n else "meldebescheinigung")
+        placed, _ = place_order(session, actor=anna, cart_revision=view_cart(session, actor=anna).revision,
+                                contract_id=contract.id, authorised=True)
+        session.commit()
+        numbers.append(placed.number)
+        line = get_order(session, actor=anna, order_id=placed.id).lines[0].line
+        cancel_line(session, actor=anna, order_id=placed.id, line_id=line.id)  # so it may be ordered again
+        session.commit()
+        clock.advance(60)
+    kisa = open_page(engine, "my_orders", user=make_user(session, role=Role.KISA))
+
+    def shown_orders() -> list[str]:
+        return [e.label.split(" vom ")[0] for e in kisa.expander]
+
+    assert "Seite 1 von 2 (Einträge 1–10 von 11)" in all_text(kisa)
+    assert shown_orders() == numbers[:0:-1]  # the ten newest
+    kisa.button(key="ord_page_next").click().run()
+    assert "Seite 2 von 2 (Einträge 11–11 von 11)" in all_text(kisa)
+    assert shown_orders() == numbers[:1]  # page 2: the oldest
+    kisa.text_input(key="ord_search").input("Meldebescheinigung").run()
+    assert shown_orders() == numbers[:1] and "Seite" not in all_text(kisa)  # one hit, no page controls

@@ -335,3 +335,20 @@ def test_typing_what_the_colleague_saved_already_is_no_conflict(engine, session,
                           raw={"kontakte.abteilung": "Bürgerbüro"}, base_version=base)
         session_b.commit()
     assert saved.changed == 0
+
+
+def test_staff_list_of_questionnaires_is_filtered_and_paged_in_the_database(session, world):
+    from questionnaire.drafts import questionnaire_page
+
+    opened(session, world.coordinator, world.ordered["meldebescheinigung"])
+    everything = list_questionnaires(session, actor=world.kisa)
+    first = questionnaire_page(session, actor=world.kisa, number=1, size=2)
+    rest = questionnaire_page(session, actor=world.kisa, number=2, size=2)
+    assert first.items + rest.items == everything[:4] and first.total == len(everything)
+    riesa = questionnaire_page(session, actor=world.kisa, search="RIESA", size=50)
+    assert riesa.total == 3 and {r.municipality_name for r in riesa.items} == {"Riesa"}
+    assert questionnaire_page(session, actor=world.kisa, states=(OrderedProductState.ORDERED,)).total == len(everything)
+    assert questionnaire_page(session, actor=world.kisa, states=(OrderedProductState.SUBMITTED,)).total == 0
+    own = questionnaire_page(session, actor=world.coordinator, size=50)  # a municipality: its own only
+    assert {r.municipality_name for r in own.items} == {"Riesa"}
+    session.commit()

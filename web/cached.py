@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
 import streamlit as st
 
 from catalog.search import SearchIndex
 from catalog.store import catalog_version, load_products
 from core.db import session_scope
-from municipalities.reference import GemeindeRow, list_gemeinden
+from municipalities.reference import GemeindeRow, in_district, list_gemeinden
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_resource(ttl=3600, show_spinner=False)
+def _reference() -> tuple[GemeindeRow, ...]:
+    """The reference list, shared by all sessions without a copy per call (11,000 rows nationwide)."""
+    with session_scope() as session:
+        return tuple(list_gemeinden(session))
+
+
 def gemeinden() -> list[GemeindeRow]:
     """Return the municipality reference list, sorted by name."""
-    with session_scope() as session:
-        return list_gemeinden(session)
+    return list(_reference())
+
+
+@st.cache_resource(ttl=3600, show_spinner=False)
+def _names() -> Mapping[str, str]:
+    return MappingProxyType({g.ags: g.name for g in _reference()})
+
+
+def gemeinde_names() -> Mapping[str, str]:
+    """Return AGS → name of every municipality of the reference list (read-only, shared)."""
+    return _names()
+
+
+@st.cache_resource(ttl=3600, show_spinner=False)
+def _district_labels(kreis_schluessel: str) -> Mapping[str, str]:
+    return MappingProxyType({g.ags: g.label for g in in_district(_reference(), kreis_schluessel)})
+
+
+def district_choices(ags: str, chosen: Iterable[object] = ()) -> dict[str, str]:
+    """Return AGS → label of the municipalities in the district of ``ags``, and of those already ``chosen``.
+
+    The choice of a Verwaltungsgemeinschaft's members: they lie in the same district, so the picker offers that
+    district's few hundred municipalities, not the whole country's 11,000.
+    """
+    labels = dict(_district_labels(ags[:5]))
+    names = _names()
+    for value in chosen:
+        if isinstance(value, str) and value not in labels:
+            labels[value] = next((g.label for g in _reference() if g.ags == value), names.get(value, value))
+    return labels
 
 
 @st.cache_resource(show_spinner="Katalog wird vorbereitet …", max_entries=2)
