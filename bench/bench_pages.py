@@ -18,7 +18,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_catalog import QUERIES, percentile  # noqa: E402
 from bench.scale.generate import DEFAULT_URL  # noqa: E402
 from bench.scale.world import HEAVY_AGS, MAIL_DOMAIN  # noqa: E402
+from bench.timing import times_ms  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 TARGET_PAGE_MS = 50
@@ -156,15 +156,6 @@ def patch_streamlit_like_server() -> None:
     PagesManager.__init__ = init  # type: ignore[method-assign]
     LocalScriptRunner.__init__ = runner_init  # type: ignore[method-assign]
     web.auth._cookie_token = lambda: ""  # type: ignore[attr-defined]
-
-
-def times_ms(action: Callable[[], object], repeat: int) -> list[float]:
-    result = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        result.append((time.perf_counter() - started) * 1000)
-    return result
 
 
 def bench_database(url: str, repeat: int, only: set[str], profile: bool = False, timeout: float = 300) -> dict[str, Any]:

@@ -13,20 +13,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def _times(action: Callable[[], object], repeat: int) -> list[float]:
-    result = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        result.append((time.perf_counter() - started) * 1000)
-    return result
+from bench.timing import times_ms  # noqa: E402
 
 
 def main() -> None:
@@ -101,8 +93,8 @@ def main() -> None:
                     save_step(session, actor=actor, questionnaire_id=qid, step_key=step, raw=raw, base_version=current)
                 session.commit()
 
-            report["read_questionnaire_median_ms"] = round(statistics.median(_times(read, args.repeat)), 2)
-            report["save_one_answer_median_ms"] = round(statistics.median(_times(save_one, args.repeat)), 2)
+            report["read_questionnaire_median_ms"] = round(statistics.median(times_ms(read, args.repeat)), 2)
+            report["save_one_answer_median_ms"] = round(statistics.median(times_ms(save_one, args.repeat)), 2)
             save_all_steps()
             started = time.perf_counter()
             copy_answers(session, actor=actor, questionnaire_id=qid, target_ordered_ids=[o or 0 for o in ordered[1:]],
@@ -114,7 +106,7 @@ def main() -> None:
                 configuration_pdf(session, actor=actor, questionnaire_id=qid)
                 session.commit()
 
-            report["configuration_pdf_median_ms"] = round(statistics.median(_times(pdf, max(3, args.repeat // 4))), 1)
+            report["configuration_pdf_median_ms"] = round(statistics.median(times_ms(pdf, max(3, args.repeat // 4))), 1)
             started_session = web_sessions.start(session, actor=actor)
             session.commit()
         os.environ["OAA_DATABASE_URL"] = url
@@ -123,7 +115,7 @@ def main() -> None:
         bare = Path(tmp) / "bare.py"
         bare.write_text("import streamlit as st\nst.write('hallo')\n", encoding="utf-8")
         bare_at = AppTest.from_file(str(bare), default_timeout=120).run()
-        bare_ms = statistics.median(_times(bare_at.run, args.repeat))
+        bare_ms = statistics.median(times_ms(bare_at.run, args.repeat))
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.session_state["auth_actor"] = actor
         at.session_state["auth_web_session_id"] = started_session.web_session_id
@@ -133,11 +125,11 @@ def main() -> None:
         at.run()
         if at.exception:
             raise RuntimeError(at.exception[0].value)
-        step_ms = statistics.median(_times(at.run, args.repeat))
+        step_ms = statistics.median(times_ms(at.run, args.repeat))
         at.query_params["schritt"] = "pruefen"
         at.session_state[f"fb_step_{qid}"] = "pruefen"
         at.run()
-        review_ms = statistics.median(_times(at.run, args.repeat))
+        review_ms = statistics.median(times_ms(at.run, args.repeat))
         engine.dispose()
     report |= {
         "bare_page_median_ms": round(bare_ms, 1),

@@ -7,10 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, select
 
 from accounts.actor import Actor
-from catalog.loader import read_directory
-from catalog.store import import_catalog
 from core.clock import utcnow
-from demo.seed import reset_demo, seed_demo
+from demo.seed import reset_demo
 from journey.timeline import municipality_journey
 from lifecycle.machine import allowed
 from models import (
@@ -25,15 +23,11 @@ from models import (
     User,
 )
 from tests.builders import make_municipality
+from tests.demo_world import seed_whole_story
 
 S = OrderedProductState
 
 
-def _seeded(session):
-    import_catalog(session, products=read_directory())
-    session.commit()
-    seed_demo(session)
-    session.commit()
 
 
 def _journey(session, email: str):
@@ -42,7 +36,7 @@ def _journey(session, email: str):
 
 
 def test_musterstadt_has_products_at_every_stage_with_a_realistic_history(session):
-    _seeded(session)
+    seed_whole_story(session)
     assert abs((utcnow() - datetime.now(UTC)).total_seconds()) < 5  # the demo's backdating put the clock back
     musterstadt = _journey(session, "anna.beispiel@musterstadt.example")
     products = musterstadt.products
@@ -63,7 +57,7 @@ def test_musterstadt_has_products_at_every_stage_with_a_realistic_history(sessio
 
 
 def test_the_demo_steps_that_need_a_questionnaire_went_through_the_real_functions(session):
-    _seeded(session)
+    seed_whole_story(session)
     by_state = {o.state: o for o in session.exec(select(OrderedProduct).join(Municipality).where(
         Municipality.ags == "14999001")).all()}
     queried, in_setup = by_state[S.QUERY], by_state[S.SETUP]
@@ -84,7 +78,7 @@ def test_the_demo_steps_that_need_a_questionnaire_went_through_the_real_function
 
 
 def test_reset_replaces_the_demo_history_and_keeps_real_history(session):
-    _seeded(session)
+    seed_whole_story(session)
     town = make_municipality(session)
     real = OrderedProduct(municipality_id=town.id, product_id="meldebescheinigung")
     session.add(real)
@@ -110,7 +104,7 @@ def test_demo_products_past_the_test_were_accepted_through_the_real_functions(se
     """The Abnahmeprotokoll of every demo product that was tested and accepted exists (workshops download it)."""
     from models import Acceptance, LaunchTask
 
-    _seeded(session)
+    seed_whole_story(session)
     after_test = session.exec(select(OrderedProduct).where(col(OrderedProduct.state).in_(
         [S.ACCEPTED, S.LIVE, S.CHANGE_REQUESTED]))).all()
     assert after_test

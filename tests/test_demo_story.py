@@ -6,9 +6,6 @@ from sqlmodel import col, select
 
 from acceptance.checklist import plan_for
 from accounts.actor import Actor
-from catalog.loader import read_directory
-from catalog.store import import_catalog
-from demo.seed import seed_demo
 from models import (
     Municipality,
     OrderedProduct,
@@ -22,20 +19,14 @@ from models import (
     User,
 )
 from orders.cart import view_cart
-from orders.defaults import ensure_defaults
 from orders.history import list_orders
 from questionnaire.drafts import read_questionnaire
 from support.threads import list_problems
+from tests.demo_world import seed_whole_story
 
 S = OrderedProductState
 
 
-def _seeded(session):
-    import_catalog(session, products=read_directory())
-    ensure_defaults(session)  # the model contract: the demo orders go through the checkout
-    session.commit()
-    seed_demo(session)
-    session.commit()
 
 
 def _actor(session, email: str) -> Actor:
@@ -43,7 +34,7 @@ def _actor(session, email: str) -> Actor:
 
 
 def test_every_demo_product_was_ordered_through_the_checkout_with_a_confirmation(session):
-    _seeded(session)
+    seed_whole_story(session)
     demo_products = session.exec(select(OrderedProduct).join(Municipality).where(
         col(Municipality.is_demo).is_(True))).all()
     lines = {line.ordered_product_id for line in session.exec(select(OrderLine)).all()}
@@ -53,7 +44,7 @@ def test_every_demo_product_was_ordered_through_the_checkout_with_a_confirmation
 
 
 def test_the_verwaltungsgemeinschaft_configures_its_member_municipalities(session):
-    _seeded(session)
+    seed_whole_story(session)
     vg = session.exec(select(Municipality).where(Municipality.ags == "14999004")).one()
     assert vg.is_demo and vg.name == "Verwaltungsgemeinschaft Am Beispielsee (Beispielkommune)"
     vera = _actor(session, "vera.verbund@beispielsee.example")
@@ -73,7 +64,7 @@ def test_the_verwaltungsgemeinschaft_configures_its_member_municipalities(sessio
 
 
 def test_musterstadt_has_a_test_under_way_threads_a_release_to_check_and_a_filled_cart(session):
-    _seeded(session)
+    seed_whole_story(session)
     anna = _actor(session, "anna.beispiel@musterstadt.example")
     birth = session.exec(select(OrderedProduct).join(Municipality).where(
         Municipality.ags == "14999001", OrderedProduct.product_id == "geburtsurkunde")).one()

@@ -101,15 +101,10 @@ def _story_counts(session) -> dict[str, int]:
 
 
 def test_reset_restores_the_initial_counts_ends_demo_logins_and_leaves_real_records_unchanged(session, demo_mode):
-    from catalog.loader import read_directory
-    from catalog.store import import_catalog
-    from orders.defaults import ensure_defaults
+    from tests.demo_world import seed_whole_story
     from tests.questionnaire_builders import order_product
 
-    import_catalog(session, products=read_directory())  # the whole story: every product it uses
-    ensure_defaults(session)  # the model contract: the demo orders go through the checkout
-    seed_demo(session)
-    session.commit()
+    seed_whole_story(session)  # the whole story: every product it uses
     initial = _story_counts(session)
     assert all(initial.values()), initial  # every kind of demo record is there to be restored
     real_town = make_municipality(session)

@@ -9,13 +9,18 @@ from tests.builders import make_user
 from tests.questionnaire_world import fill_completely, make_world, opened
 
 
-def test_overview_shows_counts_charts_and_district_coverage(engine, session):
+def _overview_with_one_submission(engine, session):
+    """KISA's overview when one of the world's four ordered products has its configuration submitted."""
     world = make_world(session)
     questionnaire_id = opened(session, world.coordinator, world.ordered["meldebescheinigung"])
     submit(session, actor=world.coordinator, questionnaire_id=questionnaire_id,
            base_version=fill_completely(session, world.coordinator, questionnaire_id))
     session.commit()
-    at = open_page(engine, "kisa_dashboard", user=make_user(session, role=Role.KISA))
+    return open_page(engine, "kisa_dashboard", user=make_user(session, role=Role.KISA))
+
+
+def test_overview_shows_counts_charts_and_district_coverage(engine, session):
+    at = _overview_with_one_submission(engine, session)
     assert [m.value for m in at.metric] == ["4", "0", "0"]  # four ordered products, none live, none overdue
     text = all_text(at)
     assert "Wo die Produkte stehen" in text and "Abdeckung je Landkreis" in text
@@ -24,12 +29,7 @@ def test_overview_shows_counts_charts_and_district_coverage(engine, session):
 
 
 def test_every_chart_is_described_and_its_figures_are_given_as_tables(engine, session):
-    world = make_world(session)
-    questionnaire_id = opened(session, world.coordinator, world.ordered["meldebescheinigung"])
-    submit(session, actor=world.coordinator, questionnaire_id=questionnaire_id,
-           base_version=fill_completely(session, world.coordinator, questionnaire_id))
-    session.commit()
-    at = open_page(engine, "kisa_dashboard", user=make_user(session, role=Role.KISA))
+    at = _overview_with_one_submission(engine, session)
     assert [c.proto.alt.split(":")[0] for c in at.get("vega_lite_chart")] == ["Balkendiagramm"] * 3
     assert [e.label for e in at.expander] == ["Die Zahlen des Diagramms als Tabelle"] * 3
     per_state, per_week, per_phase = (t.value for t in at.table)
