@@ -103,9 +103,11 @@ class SearchIndex:
     _by_name: list[int] = field(default_factory=list, repr=False)  # product positions sorted by name
     _initials: list[str] = field(default_factory=list, repr=False)
     fachverfahren: list[str] = field(default_factory=list)  # every Fachverfahren named, for the filter
+    by_id: dict[str, Product] = field(default_factory=dict, repr=False)  # the products by id
     _cache: dict[tuple[str, Filters, int | None], list[Hit]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.by_id = {p.id: p for p in self.products}
         postings: dict[str, dict[int, _Posting]] = defaultdict(dict)
         legal: dict[str, set[int]] = defaultdict(set)
         for index, product in enumerate(self.products):

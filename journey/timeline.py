@@ -15,9 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from accounts.access import may_see_tenant, require_role, require_staff
+from accounts.access import may_see_tenant, require_role
 from accounts.actor import Actor
 from backoffice.queue import PHASE_DAYS, WAITING_FOR, due_date
 from core.clock import utcnow
@@ -362,14 +362,40 @@ def _forecast(phases: Sequence[Phase], round_: int, now: datetime) -> datetime |
 
 
 @dataclass(frozen=True)
-class MunicipalityJourney:
-    """The journey of every product a municipality ordered."""
+class ProductStand:
+    """Where one ordered product stands now, without its history (the overview's list, counts and order)."""
 
-    municipality_id: int
-    municipality_name: str
-    ags: str
+    ordered_product_id: int
+    product_name: str
+    state: OrderedProductState
+    state_since: datetime
     as_of: datetime
-    products: tuple[ProductJourney, ...]
+
+    @property
+    def ended(self) -> bool:
+        """Tell whether the product is cancelled or its contract ended."""
+        return self.state in ENDED
+
+    @property
+    def is_live(self) -> bool:
+        """Tell whether the product is live on Amt24 (no change under way)."""
+        return self.state == S.LIVE
+
+    @property
+    def due(self) -> datetime | None:
+        """Return when the current state should be over (the work queue's due date)."""
+        return None if self.ended else due_date(self.state, self.state_since)
+
+    @property
+    def overdue(self) -> bool:
+        """Tell whether the current step takes longer than planned."""
+        return self.due is not None and self.as_of > self.due
+
+
+class _Counts:
+    """Counts over ``products`` (journeys or stands): live, in test, with KISA, with the municipality, overdue."""
+
+    products: Sequence[ProductJourney] | Sequence[ProductStand]
 
     def count(self, *states: OrderedProductState) -> int:
         """Return how many products are in one of ``states``."""
@@ -402,13 +428,33 @@ class MunicipalityJourney:
 
 
 @dataclass(frozen=True)
-class MunicipalityChoice:
-    """A municipality with ordered products, for KISA's selection."""
+class MunicipalityJourney(_Counts):
+    """The journey of every product a municipality ordered."""
 
     municipality_id: int
+    municipality_name: str
     ags: str
-    name: str
-    products: int
+    as_of: datetime
+    products: tuple[ProductJourney, ...]
+
+
+@dataclass(frozen=True)
+class MunicipalityOverview(_Counts):
+    """Where every product of a municipality stands (no histories): counts, order and filter of the overview.
+
+    The full journeys (phases, chart) are read only for the products shown, with ``product_journeys``.
+    """
+
+    municipality_id: int
+    municipality_name: str
+    ags: str
+    as_of: datetime
+    products: tuple[ProductStand, ...]
+
+    def most_urgent_first(self) -> list[ProductStand]:
+        """Return the products overdue first, then by due date; live after them, cancelled or ended last."""
+        return sorted(self.products, key=lambda p: (2 if p.ended else 1 if p.is_live else 0, not p.overdue,
+                                                    p.due or p.state_since))
 
 
 # ---- building the journey from the history -------------------------------------------------------------------------
@@ -511,12 +557,8 @@ def product_journey(session: Session, *, actor: Actor, ordered_product_id: int) 
     return build_journey(ordered, changes, product_name=name, municipality=municipality)
 
 
-def municipality_journey(session: Session, *, actor: Actor, municipality_id: int | None = None) -> MunicipalityJourney:
-    """Return the journey of every product of a municipality, in order of ordering.
-
-    Municipal users always get their own municipality (the argument is ignored); KISA and administrators name one.
-    Two queries: the products, and the history of all of them.
-    """
+def _municipality(session: Session, actor: Actor, municipality_id: int | None) -> Municipality:
+    """Return the municipality an overview is about: a municipal user's own, else the one staff named."""
     require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
     if actor.role == Role.KOMMUNE:
         if actor.municipality_id is None:
@@ -527,29 +569,61 @@ def municipality_journey(session: Session, *, actor: Actor, municipality_id: int
     municipality = session.get(Municipality, municipality_id)
     if municipality is None or not may_see_tenant(actor, municipality.id):
         raise NotFound("Diese Kommune wurde nicht gefunden.")
+    return municipality
+
+
+def municipality_overview(session: Session, *, actor: Actor, municipality_id: int | None = None) -> MunicipalityOverview:
+    """Return where each product of a municipality stands, in order of ordering; one query, no histories.
+
+    Municipal users always get their own municipality (the argument is ignored); KISA and administrators name one.
+    """
+    municipality = _municipality(session, actor, municipality_id)
+    rows = session.execute(
+        sa_select(col(OrderedProduct.id), col(CatalogProduct.name), col(OrderedProduct.state),
+                  col(OrderedProduct.state_since))
+        .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
+        .where(col(OrderedProduct.municipality_id) == municipality.id)
+        .order_by(col(OrderedProduct.created_at), col(OrderedProduct.id))
+    ).all()
+    now = utcnow()
+    return MunicipalityOverview(municipality.id or 0, municipality.name, municipality.ags, now, tuple(
+        ProductStand(i, name, OrderedProductState(state), since, now) for i, name, state, since in rows))
+
+
+def product_journeys(session: Session, *, actor: Actor, municipality_id: int | None = None,
+                     ordered_product_ids: Sequence[int] | None = None) -> MunicipalityJourney:
+    """Return the full journeys of a municipality's products (those of ``ordered_product_ids``, in that order; all
+    of them in order of ordering when None). Two queries: the products, and their history."""
+    municipality = _municipality(session, actor, municipality_id)
     query: Any = (
         sa_select(OrderedProduct, col(CatalogProduct.name))
         .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
+        .where(col(OrderedProduct.municipality_id) == municipality.id)
         .order_by(col(OrderedProduct.created_at), col(OrderedProduct.id))
     )
-    rows = session.execute(query.where(OrderedProduct.municipality_id == municipality_id)).all()
-    ids = select(OrderedProduct.id).where(OrderedProduct.municipality_id == municipality_id)
+    ids: Any = select(OrderedProduct.id).where(OrderedProduct.municipality_id == municipality.id)
+    if ordered_product_ids is not None:
+        wanted = list(dict.fromkeys(ordered_product_ids))
+        query = query.where(col(OrderedProduct.id).in_(wanted))
+        ids = wanted
+    rows = session.execute(query).all()
     by_product: dict[int, list[StateChange]] = defaultdict(list)
     for change in session.exec(_history_query().where(col(StateChange.ordered_product_id).in_(ids))).all():
         by_product[change.ordered_product_id].append(change)
     now = utcnow()
-    products = tuple(build_journey(ordered, by_product.get(ordered.id or 0, []), product_name=name,
-                                   municipality=municipality, now=now) for ordered, name in rows)
-    return MunicipalityJourney(municipality.id or 0, municipality.name, municipality.ags, now, products)
+    journeys = [build_journey(ordered, by_product.get(ordered.id or 0, []), product_name=name,
+                              municipality=municipality, now=now) for ordered, name in rows]
+    if ordered_product_ids is not None:
+        position = {i: n for n, i in enumerate(wanted)}
+        journeys.sort(key=lambda j: position[j.ordered_product_id])
+    return MunicipalityJourney(municipality.id or 0, municipality.name, municipality.ags, now, tuple(journeys))
 
 
-def municipalities_with_products(session: Session, *, actor: Actor) -> list[MunicipalityChoice]:
-    """Return the municipalities that ordered products, by name, for KISA's selection; staff only."""
-    require_staff(actor)
-    rows = session.exec(
-        select(Municipality.id, Municipality.ags, Municipality.name, func.count(col(OrderedProduct.id)))
-        .join(OrderedProduct, col(OrderedProduct.municipality_id) == Municipality.id)
-        .group_by(col(Municipality.id), col(Municipality.ags), col(Municipality.name))
-    ).all()
-    return sorted((MunicipalityChoice(i or 0, ags, name, int(n)) for i, ags, name, n in rows),
-                  key=lambda c: (c.name.casefold(), c.ags))
+def municipality_journey(session: Session, *, actor: Actor, municipality_id: int | None = None) -> MunicipalityJourney:
+    """Return the journey of every product of a municipality, in order of ordering.
+
+    Municipal users always get their own municipality (the argument is ignored); KISA and administrators name one.
+    Two queries: the products, and the history of all of them. Pages with many products read
+    ``municipality_overview`` and the journeys of the products shown only.
+    """
+    return product_journeys(session, actor=actor, municipality_id=municipality_id)

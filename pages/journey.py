@@ -11,6 +11,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from backoffice.municipality_choice import municipality_with_orders
 from core.db import session_scope
 from core.errors import DomainError
 from core.paging import page_of
@@ -20,14 +21,15 @@ from journey.timeline import (
     ProductJourney,
     deviation_text,
     local_day,
-    municipalities_with_products,
-    municipality_journey,
+    municipality_overview,
     product_journey,
+    product_journeys,
 )
 from models import Role
 from web.charts import show_chart
 from web.guard import require_actor
 from web.journey_chart import municipality_chart, municipality_table, product_chart
+from web.municipality_picker import municipality_picker
 from web.navigation import is_record_id, view_button
 from web.paging import first_page, page_controls, page_number
 from web.text import count, fmt_date, fmt_datetime, md
@@ -170,31 +172,25 @@ def _product_view(nr: int) -> None:
 # ---- a municipality's overview ------------------------------------------------------------------------------------
 def _choose_municipality() -> int | None:
     """KISA: choose the municipality; the choice lives in ``?kommune=<AGS>`` (survives a reload, can be linked)."""
-    with session_scope() as session:
-        choices = municipalities_with_products(session, actor=actor)
-    if not choices:
-        st.info("Noch keine Kommune hat Produkte bestellt.", icon=":material/info:")
-        return None
-    by_ags = {c.ags: c for c in choices}
     wanted = st.query_params.get("kommune", "")
-    if wanted in by_ags:
-        state[CHOICE] = wanted  # a link or a reload decides, not an older choice
-    elif state.get(CHOICE) not in by_ags:
-        state[CHOICE] = None
+    linked = None
+    if wanted:
+        with session_scope() as session:
+            linked = municipality_with_orders(session, actor=actor, ags=wanted)
+        if linked is not None:
+            state[CHOICE] = linked.municipality_id  # a link or a reload decides, not an older choice
 
     def _chosen() -> None:
-        ags = state.get(CHOICE)
-        if ags:
-            st.query_params["kommune"] = ags
-        else:
-            st.query_params.pop("kommune", None)
+        st.query_params.pop("kommune", None)
+        first_page(PAGE)
 
-    st.selectbox("Kommune", list(by_ags), key=CHOICE, on_change=_chosen, placeholder="Kommune wählen",
-                 format_func=lambda a: f"{by_ags[a].name} ({a}) – {count(by_ags[a].products, 'Produkt', 'Produkte')}")
-    if wanted and wanted not in by_ags:
+    chosen = municipality_picker(actor, key=CHOICE, on_change=_chosen,
+                                 empty="Noch keine Kommune hat Produkte bestellt.")
+    if chosen is not None:
+        st.query_params["kommune"] = chosen.ags
+    elif wanted and linked is None:
         st.warning("Zu diesem Gemeindeschlüssel gibt es keine Kommune mit bestellten Produkten.", icon=":material/warning:")
-    chosen = state.get(CHOICE)
-    return by_ags[chosen].municipality_id if chosen in by_ags else None
+    return chosen.municipality_id if chosen is not None else None
 
 
 def _product_row(journey: ProductJourney, ags: str) -> None:
@@ -233,7 +229,7 @@ def _overview() -> None:
         municipality_id = None
     try:
         with session_scope() as session:
-            overview = municipality_journey(session, actor=actor, municipality_id=municipality_id)
+            overview = municipality_overview(session, actor=actor, municipality_id=municipality_id)
     except DomainError as exc:
         st.error(md(str(exc)), icon=":material/error:")
         st.stop()
@@ -259,25 +255,25 @@ def _overview() -> None:
     search = st.text_input("Produkte filtern (Name)", key="jr_search", max_chars=100, on_change=first_page,
                            args=(PAGE,))
     needle = search_text(search).casefold()
-    # What needs attention first: overdue, then by due date; live products after them, cancelled or ended last.
-    ordered = sorted(overview.products, key=lambda j: (
-        2 if j.ended else 1 if j.is_live else 0, not j.overdue, j.due or j.state_since))
-    matching = [j for j in ordered if needle in j.product_name.casefold()]
+    matching = [p for p in overview.most_urgent_first() if needle in p.product_name.casefold()]
     page = page_of(matching, page_number(PAGE), PAGE_SIZE)
     if not page.items:
         st.info("Kein bestelltes Produkt passt zu diesem Filter.", icon=":material/search_off:")
         return
-    show_chart(municipality_chart(page.items, overview.as_of),
+    with session_scope() as session:  # the phases and history only of the products on this page
+        journeys = product_journeys(session, actor=actor, municipality_id=overview.municipality_id,
+                                    ordered_product_ids=[p.ordered_product_id for p in page.items]).products
+    show_chart(municipality_chart(journeys, overview.as_of),
                description="Zeitleiste je Produkt dieser Seite: tatsächlicher Verlauf der Phasen über dem Plan ab dem "
                            "Bestelldatum.",
-               table=municipality_table(page.items))
+               table=municipality_table(journeys))
     st.caption("Kräftige Balken: tatsächlicher Verlauf je Phase. Helle, umrandete Balken: Plan ab dem Bestelldatum "
                "(etwa zwei Wochen Fragebogen, zwei Wochen Einrichtung durch KISA, drei Wochen Test und Abnahme). "
                "Rote Linie: heute. Zeigen Sie auf einen Balken für die Daten.")
 
     st.header("Nächste Schritte")
     st.caption("Zuerst, was überfällig ist, dann nach Fälligkeit; danach live, zuletzt storniert oder beendet.")
-    for journey in page.items:
+    for journey in journeys:
         _product_row(journey, overview.ags)
     page_controls(PAGE, page)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from backoffice.queue import KISA_STATES, queue_municipalities, queue_page, staff_members
+from backoffice.queue import KISA_STATES, queue_page, staff_members
 from core.db import session_scope
 from models import STATE_NAMES, OrderedProductState, Role
 from web.backoffice import assign_control, due_text, show_feedback
 from web.guard import require_actor
+from web.municipality_picker import municipality_picker
 from web.paging import first_page, page_controls, page_number
 from web.text import count, md
 
@@ -22,15 +23,16 @@ st.caption("Bestellte Produkte aller Kommunen, ältester Stand zuerst. Fällig i
            "Dauer (etwa zwei Wochen, der Test drei Wochen).")
 
 with session_scope() as session:
-    towns = dict(queue_municipalities(session, actor=actor))
     staff = {s.user_id: s.full_name for s in staff_members(session, actor=actor)}
 
 filter_cols = st.columns([4, 2, 2])
 chosen_states = filter_cols[0].multiselect(
     "Stand", list(OrderedProductState), default=list(KISA_STATES), format_func=lambda s: STATE_NAMES[s],
     placeholder="alle Stände", key="kq_states", select_all=False, on_change=first_page, args=(PAGE,))
-town = filter_cols[1].selectbox("Kommune", list(towns), index=None, format_func=lambda i: towns.get(i, "?"),
-                                placeholder="Alle Kommunen", key="kq_town", on_change=first_page, args=(PAGE,))
+with filter_cols[1]:
+    town_choice = municipality_picker(actor, key="kq_town", placeholder="Alle Kommunen", on_change=first_page,
+                                      args=(PAGE,))
+town = town_choice.municipality_id if town_choice is not None else None
 search = filter_cols[2].text_input("Suche", placeholder="Produkt, Kommune oder AGS", key="kq_search", max_chars=100,
                                    on_change=first_page, args=(PAGE,))
 mine_col, overdue_col, _rest = st.columns([1, 1, 3])

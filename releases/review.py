@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from catalog.schema import Product, Release
 from catalog.store import from_row
 from core.clock import utcnow
 from core.errors import DomainError, FieldErrors, NotFound
+from core.paging import Page, clamp
 from models import (
     STATE_NAMES,
     CatalogProduct,
@@ -44,21 +45,26 @@ def _open_condition() -> Any:
 def _release(product: Product | None, version: str) -> Release | None:
     if product is None:
         return None
-    return next((r for r in product.releases if version_key(r.version) == version_key(version)), None)
+    wanted = version_key(version)
+    return next((r for r in product.releases if version_key(r.version) == wanted), None)
 
 
 class _Products:
     """Catalogue products read once per call (a notice names its release; notes and date live in the catalogue)."""
 
-    def __init__(self, session: Session, known: Iterable[Product] = ()) -> None:
+    def __init__(self, session: Session, known: Iterable[Product] | Mapping[str, Product] = ()) -> None:
         self._session = session
-        self._cache: dict[str, Product | None] = {p.id: p for p in known}  # e.g. the cached catalogue of the page
+        # e.g. the cached catalogue of the page; a mapping is used as it is (no copy of 10,000 entries per call)
+        self._known: Mapping[str, Product] = known if isinstance(known, Mapping) else {p.id: p for p in known}
+        self._read: dict[str, Product | None] = {}
 
     def get(self, product_id: str) -> Product | None:
-        if product_id not in self._cache:
+        if product_id in self._known:
+            return self._known[product_id]
+        if product_id not in self._read:
             row = self._session.get(CatalogProduct, product_id)
-            self._cache[product_id] = from_row(row) if row is not None else None
-        return self._cache[product_id]
+            self._read[product_id] = from_row(row) if row is not None else None
+        return self._read[product_id]
 
 
 # ---- the municipality's side ------------------------------------------------------------------------------------
@@ -253,10 +259,20 @@ class OpenReview:
 
 @dataclass(frozen=True)
 class ReleaseOverview:
-    """Releases with their counts, and the reviews still open (by municipality)."""
+    """Releases with their counts, and the reviews still open (by municipality): a page of each."""
 
-    releases: list[ReleaseStats]
-    open_reviews: list[OpenReview]
+    releases_page: Page[ReleaseStats]
+    open_page: Page[OpenReview]
+
+    @property
+    def releases(self) -> list[ReleaseStats]:
+        """Return the releases of the page asked for."""
+        return self.releases_page.items
+
+    @property
+    def open_reviews(self) -> list[OpenReview]:
+        """Return the open reviews of the page asked for."""
+        return self.open_page.items
 
 
 def _flag(condition: Any) -> Any:
@@ -264,11 +280,14 @@ def _flag(condition: Any) -> Any:
 
 
 def release_overview(session: Session, *, actor: Actor, product_id: str | None = None,
-                     catalogue: Iterable[Product] = ()) -> ReleaseOverview:
+                     catalogue: Iterable[Product] | Mapping[str, Product] = (), number: int = 1,
+                     size: int | None = None, open_number: int = 1, open_size: int | None = None) -> ReleaseOverview:
     """Return the releases published through the shop (with ``product_id``: every release of that product); staff only.
 
     Newest first, each with how many ordered products were told and how their reviews stand. ``catalogue``: products
-    already read (a page's cached catalogue), so they are not read again one by one.
+    already read (a page's cached catalogue, or id → product), so they are not read again one by one. Without a
+    product, the releases come as page ``number`` of ``size`` (newest notice first, cut in the database); the open
+    reviews as page ``open_number`` of ``open_size``. Without a size, a list is whole.
     """
     require_staff(actor)
     required = col(ReleaseNotice.review_required).is_(True)
@@ -278,18 +297,33 @@ def release_overview(session: Session, *, actor: Actor, product_id: str | None =
         .join(OrderedProduct, col(OrderedProduct.id) == ReleaseNotice.ordered_product_id)
         .group_by(ReleaseNotice.product_id, ReleaseNotice.version)
     )
+    paged = product_id is None and size is not None
     if product_id is not None:
         counts = counts.where(col(ReleaseNotice.product_id) == product_id)
-    by_release = {(p, v): (int(n), int(r), int(d), int(o)) for p, v, n, r, d, o in session.execute(counts).all()}
+    total = 0
+    if paged:
+        assert size is not None
+        # newest first; the number of all releases comes with each row (one pass over the notices, not two)
+        counts = counts.add_columns(func.count().over()).order_by(
+            func.max(ReleaseNotice.notified_at).desc(), col(ReleaseNotice.product_id), col(ReleaseNotice.version))
+        rows = session.execute(counts.offset((number - 1) * size).limit(size)).all()
+        if not rows and number > 1:  # past the end (fewer releases than before): the last page
+            total = int(session.execute(sa_select(func.count()).select_from(counts.subquery())).scalar_one())
+            number = clamp(number, total, size)
+            rows = session.execute(counts.offset((number - 1) * size).limit(size)).all()
+        total = int(rows[0][-1]) if rows else 0
+        by_release = {(p, v): (int(n), int(r), int(d), int(o)) for p, v, n, r, d, o, _all in rows}
+    else:
+        by_release = {(p, v): (int(n), int(r), int(d), int(o)) for p, v, n, r, d, o in session.execute(counts).all()}
 
     products = _Products(session, catalogue)
-    keys = set(by_release)
+    keys = set(by_release) if not paged else list(by_release)  # a page keeps the database's order
     if product_id is not None:
         product = products.get(product_id)
         if product is None:
             raise NotFound("Dieses Produkt gibt es im Katalog nicht.")
         known = {version_key(v) for p, v in keys}
-        keys |= {(product_id, r.version) for r in product.releases if version_key(r.version) not in known}
+        keys = set(keys) | {(product_id, r.version) for r in product.releases if version_key(r.version) not in known}
     stats = []
     for pid, version in keys:
         product = products.get(pid)
@@ -302,8 +336,10 @@ def release_overview(session: Session, *, actor: Actor, product_id: str | None =
             notified=notified, reviews_required=required_n, reviews_done=done, reviews_open=still_open,
             reviews_dropped=required_n - done - still_open,
         ))
-    stats.sort(key=lambda s: (s.product_name.lower(), version_key(s.version)), reverse=True)
-    stats.sort(key=lambda s: s.release_date or date.min, reverse=True)
+    if not paged:
+        stats.sort(key=lambda s: (s.product_name.lower(), version_key(s.version)), reverse=True)
+        stats.sort(key=lambda s: s.release_date or date.min, reverse=True)
+    releases_page = Page(stats, total, number, size) if paged and size else Page(stats, len(stats), 1, max(len(stats), 1))
 
     query = (
         sa_select(ReleaseNotice, col(OrderedProduct.state), col(Municipality.name), col(Municipality.ags),
@@ -314,14 +350,21 @@ def release_overview(session: Session, *, actor: Actor, product_id: str | None =
         .where(_open_condition())
         .order_by(col(Municipality.name), col(CatalogProduct.name), col(ReleaseNotice.id))
     )
+    counting = (sa_select(func.count()).select_from(ReleaseNotice)
+                .join(OrderedProduct, col(OrderedProduct.id) == ReleaseNotice.ordered_product_id)
+                .where(_open_condition()))
     if product_id is not None:
         query = query.where(col(ReleaseNotice.product_id) == product_id)
+        counting = counting.where(col(ReleaseNotice.product_id) == product_id)
+    open_total = int(session.execute(counting).scalar_one())
+    open_size_ = open_size or max(open_total, 1)
+    open_at = clamp(open_number, open_total, open_size_)
     open_reviews = [
         OpenReview(notice_id=n.id or 0, ordered_product_id=n.ordered_product_id, municipality_name=town, ags=ags,
                    product_name=name, version=n.version, notified_at=n.notified_at, state=state)
-        for n, state, town, ags, name in session.execute(query).all()
+        for n, state, town, ags, name in session.execute(query.offset((open_at - 1) * open_size_).limit(open_size_)).all()
     ]
-    return ReleaseOverview(releases=stats, open_reviews=open_reviews)
+    return ReleaseOverview(releases_page=releases_page, open_page=Page(open_reviews, open_total, open_at, open_size_))
 
 
 def open_review_count(session: Session, *, actor: Actor) -> int:

@@ -34,7 +34,7 @@ from accounts import administration, approval, directory, team, web_sessions
 from accounts.actor import Actor
 from accounts.registration import POSITIONS
 from audit import log
-from backoffice import dashboard, queue, review, setup
+from backoffice import dashboard, municipality_choice, queue, review, setup
 from catalog import availability, store
 from core.errors import DomainError, NotFound, PermissionDenied
 from journey import timeline
@@ -44,6 +44,7 @@ from models import (
     MailStatus,
     MasterData,
     ModelContract,
+    Municipality,
     OrderedProduct,
     OrderedProductState,
     OutboxMail,
@@ -172,6 +173,10 @@ def _mail_failed(s: Session, w: MatrixWorld) -> None:
 # ---- small readers the calls need (what the page showed the person) ------------------------------------------------
 def _version(s: Session, questionnaire_id: int) -> int:
     return s.exec(select(Questionnaire.version).where(Questionnaire.id == questionnaire_id)).first() or 0
+
+
+def _ags(s: Session, municipality_id: int) -> str:
+    return s.exec(select(Municipality.ags).where(Municipality.id == municipality_id)).one()
 
 
 def _master_version(s: Session, a: Actor) -> int:
@@ -321,7 +326,10 @@ ROWS: tuple[Row, ...] = (
     Row("backoffice.dashboard.dashboard", lambda s, a, i: dashboard.dashboard(s, actor=a), STAFF),
     Row("backoffice.queue.work_queue", lambda s, a, i: queue.work_queue(s, actor=a), STAFF),
     Row("backoffice.queue.queue_page", lambda s, a, i: queue.queue_page(s, actor=a), STAFF),
-    Row("backoffice.queue.queue_municipalities", lambda s, a, i: queue.queue_municipalities(s, actor=a), STAFF),
+    Row("backoffice.municipality_choice.find_municipalities_with_orders",
+        lambda s, a, i: municipality_choice.find_municipalities_with_orders(s, actor=a), STAFF),
+    Row("backoffice.municipality_choice.municipality_with_orders",
+        lambda s, a, i: municipality_choice.municipality_with_orders(s, actor=a, ags=_ags(s, i.town)), STAFF),
     Row("backoffice.dashboard.dashboard_version", lambda s, a, i: dashboard.dashboard_version(s, actor=a), STAFF),
     Row("backoffice.queue.queue_item", lambda s, a, i: queue.queue_item(s, actor=a, ordered_product_id=i.mb), STAFF,
         by_id=True, shows_a=True, note="Vorgang"),
@@ -425,8 +433,12 @@ ROWS: tuple[Row, ...] = (
     Row("journey.timeline.municipality_journey", lambda s, a, i: timeline.municipality_journey(
         s, actor=a, municipality_id=i.town), MUNICIPAL | STAFF, shows_a=True,
         note="Kommunen sehen immer die eigene"),
-    Row("journey.timeline.municipalities_with_products", lambda s, a, i: timeline.municipalities_with_products(
-        s, actor=a), STAFF),
+    Row("journey.timeline.municipality_overview", lambda s, a, i: timeline.municipality_overview(
+        s, actor=a, municipality_id=i.town), MUNICIPAL | STAFF, shows_a=True,
+        note="Kommunen sehen immer die eigene"),
+    Row("journey.timeline.product_journeys", lambda s, a, i: timeline.product_journeys(
+        s, actor=a, municipality_id=i.town, ordered_product_ids=[i.mb]), MUNICIPAL | STAFF, shows_a=True,
+        note="Kommunen sehen immer die eigene"),
     # audit log and mails (staff only)
     Row("audit.log.list_events", lambda s, a, i: log.list_events(s, actor=a), STAFF),
     Row("notifications.outbox.list_mails", lambda s, a, i: outbox.list_mails(s, actor=a), STAFF),

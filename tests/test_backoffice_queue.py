@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from backoffice.queue import PHASE_DAYS, assign, queue_municipalities, queue_page, staff_members, work_queue
+from backoffice.municipality_choice import find_municipalities_with_orders, municipality_with_orders
+from backoffice.queue import PHASE_DAYS, assign, queue_page, staff_members, work_queue
 from backoffice.review import ask_back, take_over
 from core import clock
 from core.errors import DomainError, NotFound, PermissionDenied
@@ -241,6 +242,25 @@ def test_queue_comes_in_pages_with_counts_of_everything_that_matches(session, sp
     riesa = queue_page(session, actor=w.kisa, search="riesa", size=2)
     assert riesa.total == 2 and ids(riesa.items) == [w.ordered[MB].id, w.ordered[MRA].id]
     assert queue_page(session, actor=w.kisa, overdue_only=True).total == 2
-    towns = queue_municipalities(session, actor=w.kisa)
-    assert [name for _id, name in towns] == [f"Meißen ({w.other_town.ags})", f"Riesa ({w.town.ags})"]
+    towns = find_municipalities_with_orders(session, actor=w.kisa)
+    assert [c.label for c in towns.items] == [f"Meißen ({w.other_town.ags})", f"Riesa ({w.town.ags})"]
+    assert [c.products for c in towns.items] == [1, 3] and not towns.more
+    session.commit()
+
+
+def test_the_municipality_choice_lists_at_most_a_limit_and_finds_the_rest_by_name_or_ags(session):
+    w = make_world(session)
+    session.commit()
+    first = find_municipalities_with_orders(session, actor=w.kisa, limit=1)
+    assert [c.name for c in first.items] == ["Meißen"] and first.more and first.matched == 1
+    by_name = find_municipalities_with_orders(session, actor=w.kisa, search="RIES", limit=1)
+    assert [c.name for c in by_name.items] == ["Riesa"] and not by_name.more
+    by_ags = find_municipalities_with_orders(session, actor=w.kisa, search=w.other_town.ags)
+    assert [c.name for c in by_ags.items] == ["Meißen"]
+    kept = find_municipalities_with_orders(session, actor=w.kisa, search="Meiß", keep=w.town.id)
+    assert [c.name for c in kept.items] == ["Meißen", "Riesa"] and kept.matched == 1  # the earlier choice stays
+    none = find_municipalities_with_orders(session, actor=w.kisa, search="100%_")  # wildcards are plain text
+    assert none.items == () and none.matched == 0
+    assert municipality_with_orders(session, actor=w.kisa, ags=w.town.ags).products == 3
+    assert municipality_with_orders(session, actor=w.kisa, ags="99999999") is None
     session.commit()

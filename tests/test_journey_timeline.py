@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import event
 
+from backoffice.municipality_choice import find_municipalities_with_orders
 from backoffice.review import ask_back, take_over
 from backoffice.setup import checklist, go_live, tick
 from core import clock
 from core.clock import utcnow
 from core.errors import DomainError, NotFound, PermissionDenied
 from journey.timeline import (
-    municipalities_with_products,
     municipality_journey,
     product_journey,
 )
@@ -286,7 +286,7 @@ def test_municipal_users_see_only_their_own_municipality(session, world):
     assert [p.ordered_product_id for p in other.products] == [world.other_ordered.id]
     session.commit()
     with pytest.raises(PermissionDenied):
-        municipalities_with_products(session, actor=world.coordinator)
+        find_municipalities_with_orders(session, actor=world.coordinator)
     session.rollback()
     pending = actor_of(make_user(session, municipality=world.town, status=UserStatus.PENDING))
     with pytest.raises(PermissionDenied):
@@ -303,9 +303,9 @@ def test_kisa_names_any_municipality_and_chooses_among_those_with_orders(session
     session.rollback()
     meissen = municipality_journey(session, actor=world.admin, municipality_id=world.other_town.id)
     assert meissen.municipality_name == "Meißen" and len(meissen.products) == 1
-    choices = municipalities_with_products(session, actor=world.kisa)
+    choices = find_municipalities_with_orders(session, actor=world.kisa)
     session.commit()
-    assert [(c.name, c.products) for c in choices] == [("Meißen", 1), ("Riesa", 3)]
+    assert [(c.name, c.products) for c in choices.items] == [("Meißen", 1), ("Riesa", 3)]
     assert product_journey(session, actor=world.kisa, ordered_product_id=world.ordered[MB].id).municipality_name == "Riesa"
     session.commit()
 

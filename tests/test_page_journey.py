@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import altair as alt
 import pytest
 
+from backoffice import municipality_choice
 from core import clock
 from models import OrderedProductState
 from tests.apptest_helpers import all_text, app_like_server, open_page, run, texts
@@ -45,8 +47,11 @@ def _links(at) -> list[tuple[str, str, str]]:
 
 
 def _spec(at) -> dict:
+    """Return the chart's Vega-Lite spec, checked against the Vega-Lite schema (the page builds it as plain data)."""
     [chart] = at.get("vega_lite_chart")
-    return json.loads(chart.proto.spec)
+    spec = json.loads(chart.proto.spec)
+    alt.LayerChart.from_dict(spec, validate=True)  # raises on anything Vega-Lite would not draw as meant
+    return spec
 
 
 def test_the_municipality_sees_counts_the_chart_and_what_comes_next(engine, session, world):
@@ -104,6 +109,8 @@ def test_the_product_view_shows_the_five_steps_the_phases_and_the_history(engine
     assert set(history["Wer"]) == {"Clara Koordinatorin"}
     [chart] = at.get("vega_lite_chart")
     assert chart.proto.alt.startswith("Zeitleiste der Phasen dieses Produkts")  # its figures: the phases table
+    spec = _spec(at)
+    assert [row["Zeile"] for row in spec["layer"][0]["data"]["values"]][:2] == ["Fragebogen", "Prüfung und Einrichtung"]
     run(at, at.button(key="jr_back").click())
     assert "nr" not in at.query_params and texts(at, "title") == ["Fortschritt"]
 
@@ -121,13 +128,13 @@ def test_kisa_chooses_the_municipality_which_stays_in_the_address(engine, sessio
     assert choice.value is None and not at.get("vega_lite_chart")
     assert choice.options == [f"Meißen ({world.other_town.ags}) – 1 Produkt", f"Riesa ({world.town.ags}) – 3 Produkte"]
 
-    run(at, choice.set_value(world.town.ags))
+    run(at, choice.set_value(world.town.id))
     assert at.query_params["kommune"] == world.town.ags
     assert "Riesa" in texts(at, "header") and len(at.get("vega_lite_chart")) == 1
     assert ("Vorgang öffnen", "vorgang", f"nr={world.ordered[MB].id}") in _links(at)  # KISA's next step
 
     linked = open_page(engine, "journey", user=kisa, query={"kommune": world.other_town.ags})  # a link or a reload
-    assert linked.selectbox(key="jr_kommune").value == world.other_town.ags
+    assert linked.selectbox(key="jr_kommune").value == world.other_town.id
     assert "Meißen" in texts(linked, "header") and "Riesa" not in all_text(linked)
     run(linked, linked.button(key=f"jr_open_{world.other_ordered.id}").click())
     assert (linked.query_params["nr"], linked.query_params["kommune"]) == (str(world.other_ordered.id),
@@ -136,3 +143,21 @@ def test_kisa_chooses_the_municipality_which_stays_in_the_address(engine, sessio
     unknown = open_page(engine, "journey", user=kisa, query={"kommune": "99999999"})
     assert any("keine Kommune mit bestellten Produkten" in w for w in texts(unknown, "warning"))
     assert not unknown.get("vega_lite_chart")
+
+
+def test_with_more_municipalities_than_fit_in_one_list_kisa_searches_first(engine, session, world, monkeypatch):
+    monkeypatch.setattr(municipality_choice, "LIMIT", 1)  # as with thousands of municipalities nationwide
+    at = open_page(engine, "journey", user=_user(session, world.kisa))
+    assert at.selectbox(key="jr_kommune").options == [f"Meißen ({world.other_town.ags}) – 1 Produkt"]
+    assert any("Die ersten 1 Treffer" in c for c in texts(at, "caption"))
+    run(at, at.text_input(key="jr_kommune_suche").input("ries"))
+    choice = at.selectbox(key="jr_kommune")
+    assert choice.options == [f"Riesa ({world.town.ags}) – 3 Produkte"]
+    run(at, choice.set_value(world.town.id))
+    assert at.query_params["kommune"] == world.town.ags and "Riesa" in texts(at, "header")
+    run(at, at.text_input(key="jr_kommune_suche").input(world.other_town.ags[-3:]))  # by AGS; the choice stays listed
+    assert at.selectbox(key="jr_kommune").options == [f"Meißen ({world.other_town.ags}) – 1 Produkt",
+                                                      f"Riesa ({world.town.ags}) – 3 Produkte"]
+    assert at.selectbox(key="jr_kommune").value == world.town.id
+    run(at, at.text_input(key="jr_kommune_suche").input("Gibt es nicht"))
+    assert "Keine Kommune mit bestellten Produkten passt zu dieser Suche." in texts(at, "caption")

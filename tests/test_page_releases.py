@@ -9,6 +9,7 @@ from tests.apptest_helpers import all_text, app_like_server, click, count, field
 from tests.backoffice_world import MB, put_in_state, submitted
 from tests.kisa_pages import users
 from tests.questionnaire_world import mails, make_world, user_row
+from web import search_pick
 
 __all__ = ["app_like_server"]  # autouse fixture
 
@@ -100,3 +101,20 @@ def test_the_municipality_confirms_a_flagged_review_and_the_other_one_has_nothin
     elsewhere = open_page(engine, "releases", user=other)  # Meißen: told, nothing to check, nothing of Riesa
     assert not [b for b in elsewhere.button if b.label == "Geprüft, keine Änderung nötig"]
     assert "keine Prüfung nötig" in all_text(elsewhere) and "Gebührenfeld" not in all_text(elsewhere)
+
+
+def test_with_a_catalogue_longer_than_one_list_kisa_searches_for_the_product(engine, session, monkeypatch):
+    monkeypatch.setattr(search_pick, "LIMIT", 2)  # as with 10,000 products nationwide
+    world = _live_in_riesa(session)
+    kisa, _ = users(session, world)
+    at = open_page(engine, "releases", user=kisa)
+    picker = at.selectbox(key="rel_product")
+    assert len(picker.options) == 2 and any("Die ersten 2 Treffer" in c for c in texts(at, "caption"))
+    run(at, at.text_input(key="rel_product_suche").input("meldebescheinigung"))  # case is ignored
+    assert at.selectbox(key="rel_product").options == ["Meldebescheinigung"]
+    run(at, at.selectbox(key="rel_product").select(MB))
+    assert "In Nutzung: 2 Kommunen" in all_text(at)
+    run(at, at.text_input(key="rel_product_suche").input("gibt es nicht"))  # the choice stays, the form too
+    assert at.selectbox(key="rel_product").options == ["Meldebescheinigung"]
+    assert at.selectbox(key="rel_product").value == MB and "In Nutzung: 2 Kommunen" in all_text(at)
+    assert "Kein Eintrag passt zu dieser Suche." in texts(at, "caption")

@@ -301,6 +301,15 @@ def test_the_overview_counts_notices_and_reviews_per_release_and_lists_the_open_
               for s in overview.releases}
     assert counts == {"1.1": (2, 1, 0, 1, 0), "1.2": (3, 3, 1, 1, 1), "1.3": (3, 0, 0, 0, 0)}
     assert [(r.municipality_name, r.version) for r in overview.open_reviews] == [("Meißen", "1.2"), ("Riesa", "1.1")]
+    first_two = release_overview(session, actor=world.kisa, number=1, size=2).releases_page  # paged in the database
+    last = release_overview(session, actor=world.kisa, number=2, size=2).releases_page
+    assert (first_two.total, len(first_two.items), last.number, len(last.items)) == (3, 2, 2, 1)
+    assert {r.version for r in first_two.items + last.items} == {"1.1", "1.2", "1.3"}
+    assert release_overview(session, actor=world.kisa, number=9, size=2).releases_page.number == 2  # past the end
+    assert {r.version: r.reviews_open for r in first_two.items + last.items} == {"1.1": 1, "1.2": 1, "1.3": 0}
+    second = release_overview(session, actor=world.kisa, open_number=2, open_size=1).open_page
+    assert [r.municipality_name for r in second.items] == ["Riesa"] and (second.total, second.pages) == (2, 2)
+    assert release_overview(session, actor=world.kisa, open_number=9, open_size=1).open_page.number == 2  # the last
     assert open_review_count(session, actor=world.kisa) == 2
     assert open_review_count(session, actor=world.coordinator) == 1
     assert open_review_count(session, actor=world.other) == 1

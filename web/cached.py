@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 import streamlit as st
 
+from catalog.schema import ProductStatus
 from catalog.search import SearchIndex
 from catalog.store import catalog_version, load_products
 from core.db import session_scope
@@ -68,3 +69,19 @@ def catalog_index() -> SearchIndex:
     with session_scope() as session:
         version = catalog_version(session)
     return _index_for(version, get_settings().effective_database_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _product_labels_for(version: tuple[int, str], database: str) -> Mapping[str, str]:
+    products = _index_for(version, database).products
+    return MappingProxyType({p.id: p.name + (" (eingestellt)" if p.status == ProductStatus.EINGESTELLT else "")
+                             for p in products})
+
+
+def product_labels() -> Mapping[str, str]:
+    """Return product id → name ("(eingestellt)" added for withdrawn ones) of the current catalogue, in its order."""
+    from core.config import get_settings
+
+    with session_scope() as session:
+        version = catalog_version(session)
+    return _product_labels_for(version, get_settings().effective_database_url())

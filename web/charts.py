@@ -19,15 +19,25 @@ TABLE_TITLE = "Die Zahlen des Diagramms als Tabelle"
 CHART_TEXT = "#5C5F6B"  # 6.4:1
 
 
-def show_chart(chart: alt.Chart | alt.LayerChart, *, description: str,
+READABLE = {"axis": {"labelColor": CHART_TEXT, "titleColor": CHART_TEXT},
+            "legend": {"labelColor": CHART_TEXT, "titleColor": CHART_TEXT}}
+
+
+def show_chart(chart: alt.Chart | alt.LayerChart | dict[str, Any], *, description: str,
                table: Sequence[Mapping[str, Any]] | None = None) -> None:
     """Show ``chart`` announced by ``description``; ``table`` rows (first column: row heading) in an expander below.
 
+    ``chart`` is an Altair chart or a plain Vega-Lite spec (a dict; cheaper for charts drawn on every rerun).
     Pass no table only when the page shows the same figures as a table already (and say so in the description).
     """
-    readable = chart.configure_axis(labelColor=CHART_TEXT, titleColor=CHART_TEXT).configure_legend(
-        labelColor=CHART_TEXT, titleColor=CHART_TEXT)
-    st.altair_chart(readable, width="stretch", alt=description)
+    if isinstance(chart, dict):
+        config = chart.get("config", {})
+        spec = {**chart, "config": {**config, **{k: {**READABLE[k], **config.get(k, {})} for k in READABLE}}}
+        st.vega_lite_chart(spec, width="stretch", alt=description)
+    else:
+        readable = chart.configure_axis(labelColor=CHART_TEXT, titleColor=CHART_TEXT).configure_legend(
+            labelColor=CHART_TEXT, titleColor=CHART_TEXT)
+        st.altair_chart(readable, width="stretch", alt=description)
     if table:
         frame = pd.DataFrame(list(table))
         with st.expander(TABLE_TITLE, icon=":material/table_view:"):

@@ -1,4 +1,4 @@
-"""Altair Gantt charts of the journey: actual phase bars over the lighter planned bars, with a rule for "heute".
+"""Gantt charts (Vega-Lite specs) of the journey: actual phase bars over the lighter planned bars, with a rule for "heute".
 
 Chart building only (no Streamlit): the page shows the result with ``web.charts.show_chart`` (described for screen
 readers, figures as a table, ``municipality_table``). Times are drawn as German wall clock on a UTC scale, so the
@@ -11,14 +11,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import altair as alt
-
 from journey.timeline import PHASE_KINDS, Phase, ProductJourney, Stretch, local_day
 from models import STATE_NAMES
 from web.text import BERLIN, fmt_date
 
 PHASE_COLOURS = ("#4C78A8", "#F58518", "#B279A2", "#54A24B")  # blue, orange, purple, green: tell apart in grey too
-COLOURS = alt.Scale(domain=[k.name for k in PHASE_KINDS], range=list(PHASE_COLOURS))
+COLOURS = {"domain": [k.name for k in PHASE_KINDS], "range": list(PHASE_COLOURS)}
 ROW = 34  # pixels per product row
 PLAN, ACTUAL = "Plan", "Ist"
 
@@ -75,32 +73,45 @@ def _planned_rows(row: str, phases: Sequence[Phase]) -> list[dict[str, Any]]:
     } for p in phases if p.planned_end is not None]
 
 
+def _field(name: str, title: str | None = None, kind: str = "nominal") -> dict[str, Any]:
+    return {"field": name, "type": kind, **({"title": title} if title is not None else {})}
+
+
 def _chart(rows: list[dict[str, Any]], order: list[str], now: datetime, *, row_title: str | None,
-           label_limit: int) -> alt.LayerChart:
-    data = alt.Data(values=rows)
-    y = alt.Y("Zeile:N", sort=order, title=None, axis=alt.Axis(labelLimit=label_limit, labelFontSize=12))
-    x = alt.X("Beginn:T", title="Datum", scale=alt.Scale(type="utc"),
-              axis=alt.Axis(format="%d.%m.%Y", labelAngle=0, labelOverlap=True, grid=True))
-    tooltip = [*([alt.Tooltip("Zeile:N", title=row_title)] if row_title else []), alt.Tooltip("Abschnitt:N", title="Phase"),
-               alt.Tooltip("Art:N", title="Plan oder Ist"), alt.Tooltip("Von:N", title="von"),
-               alt.Tooltip("Bis:N", title="bis"), alt.Tooltip("Dauer:N", title="Dauer"),
-               alt.Tooltip("Stand:N", title="Stand")]
+           label_limit: int) -> dict[str, Any]:
+    """Return the Vega-Lite spec: planned bars (light, outlined), actual bars over them, a red rule for "heute".
+
+    Written as plain Vega-Lite (no Altair objects): building and validating Altair objects for a page of 20 products
+    cost about 100 ms per rerun; ``tests/test_page_journey.py`` validates the specs against the Vega-Lite schema.
+    """
+    utc = {"type": "utc"}
+    y = {"field": "Zeile", "type": "nominal", "sort": order, "title": None,
+         "axis": {"labelLimit": label_limit, "labelFontSize": 12}}
+    x = {"field": "Beginn", "type": "temporal", "title": "Datum", "scale": utc,
+         "axis": {"format": "%d.%m.%Y", "labelAngle": 0, "labelOverlap": True, "grid": True}}
+    tooltip = [*([_field("Zeile", row_title)] if row_title else []), _field("Abschnitt", "Phase"),
+               _field("Art", "Plan oder Ist"), _field("Von", "von"), _field("Bis", "bis"), _field("Dauer", "Dauer"),
+               _field("Stand", "Stand")]
     # One legend for both layers, in the strong colours of the actual bars.
-    colour = alt.Color("Phase:N", scale=COLOURS, title="Phase",
-                       legend=alt.Legend(orient="top", labelFontSize=12, symbolOpacity=1, symbolType="square"))
-    planned = alt.Chart(data).transform_filter(f"datum.Art == '{PLAN}'").mark_bar(
-        size=ROW - 10, fillOpacity=0.2, strokeWidth=1, strokeOpacity=0.7,
-    ).encode(x=x, x2="Ende:T", y=y, color=colour, stroke=alt.Stroke("Phase:N", scale=COLOURS, legend=None),
-             tooltip=tooltip)
-    actual = alt.Chart(data).transform_filter(f"datum.Art == '{ACTUAL}'").mark_bar(
-        size=12, cornerRadius=2).encode(x=x, x2="Ende:T", y=y, color=colour, tooltip=tooltip)
-    today = alt.Data(values=[{"Beginn": _wall(now), "Text": f"heute, {_day(now)}"}])
-    rule = alt.Chart(today).mark_rule(color="#C0392B", strokeWidth=2).encode(
-        x=alt.X("Beginn:T", scale=alt.Scale(type="utc")), tooltip=[alt.Tooltip("Text:N", title="")])
-    label = alt.Chart(alt.Data(values=[{"Beginn": _wall(now), "Text": "heute"}])).mark_text(
-        align="left", baseline="top", dx=4, dy=2, color="#C0392B", fontWeight="bold", fontSize=12,
-    ).encode(x=alt.X("Beginn:T", scale=alt.Scale(type="utc")), y=alt.value(0), text="Text:N")
-    return alt.LayerChart(layer=[planned, actual, rule, label], height=alt.Step(ROW))
+    colour = {"field": "Phase", "type": "nominal", "scale": COLOURS, "title": "Phase",
+              "legend": {"orient": "top", "labelFontSize": 12, "symbolOpacity": 1, "symbolType": "square"}}
+    encoding = {"x": x, "x2": {"field": "Ende"}, "y": y, "color": colour, "tooltip": tooltip}
+    planned = {
+        "data": {"values": [r for r in rows if r["Art"] == PLAN]},
+        "mark": {"type": "bar", "size": ROW - 10, "fillOpacity": 0.2, "strokeWidth": 1, "strokeOpacity": 0.7},
+        "encoding": {**encoding, "stroke": {"field": "Phase", "type": "nominal", "scale": COLOURS, "legend": None}},
+    }
+    actual = {"data": {"values": [r for r in rows if r["Art"] == ACTUAL]},
+              "mark": {"type": "bar", "size": 12, "cornerRadius": 2}, "encoding": encoding}
+    today = {"field": "Beginn", "type": "temporal", "scale": utc}
+    rule = {"data": {"values": [{"Beginn": _wall(now), "Text": f"heute, {_day(now)}"}]},
+            "mark": {"type": "rule", "color": "#C0392B", "strokeWidth": 2},
+            "encoding": {"x": today, "tooltip": [_field("Text", "")]}}
+    label = {"data": {"values": [{"Beginn": _wall(now), "Text": "heute"}]},
+             "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 4, "dy": 2, "color": "#C0392B",
+                      "fontWeight": "bold", "fontSize": 12},
+             "encoding": {"x": today, "y": {"value": 0}, "text": _field("Text")}}
+    return {"height": {"step": ROW}, "layer": [planned, actual, rule, label]}
 
 
 def _labels(journeys: Sequence[ProductJourney]) -> list[str]:
@@ -117,7 +128,7 @@ def _labels(journeys: Sequence[ProductJourney]) -> list[str]:
     return labels
 
 
-def municipality_chart(journeys: Sequence[ProductJourney], now: datetime) -> alt.LayerChart:
+def municipality_chart(journeys: Sequence[ProductJourney], now: datetime) -> dict[str, Any]:
     """Return one row per product: the actual phases over the plan from the order date (and of a running change)."""
     labels = _labels(journeys)
     rows: list[dict[str, Any]] = []
@@ -140,7 +151,7 @@ def municipality_table(journeys: Sequence[ProductJourney]) -> list[dict[str, str
     return table
 
 
-def product_chart(journey: ProductJourney) -> alt.LayerChart:
+def product_chart(journey: ProductJourney) -> dict[str, Any]:
     """Return one row per phase of one product, planned and actual."""
     order = list(dict.fromkeys(p.name for p in journey.phases))
     rows: list[dict[str, Any]] = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
+
 from core.text import _SHORT_CODE, WORD_JOINER, markdown_escape
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -48,6 +50,11 @@ def md_label(text: str) -> str:
     for address_part, broken in _NO_AUTOLINK:
         text = text.replace(address_part, broken)
     return md(text)
+
+
+def number(value: int) -> str:
+    """Return a whole number the German way, e.g. ``10.000``."""
+    return format_decimal(value, locale="de_DE")
 
 
 def count(number: int, singular: str, plural: str) -> str:
