@@ -209,8 +209,8 @@ def prepare(url: str, sessions: int, repeat: int, scale: bool) -> World:
 
         everything = queue("")
         narrower = None
-        for candidate in sorted({i.municipality_name for i in queue_page(
-                session, actor=staff, size=QUEUE_PAGE_SIZE).items} | {town.name}):  # the towns on the first page
+        first_page = sorted({i.municipality_name for i in queue_page(session, actor=staff, size=QUEUE_PAGE_SIZE).items})
+        for candidate in [town.name] * scale + first_page:  # at scale the big tenant first: a full page too
             narrower = queue(candidate)
             if 0 < narrower[1] != everything[1]:
                 break
