@@ -1,17 +1,32 @@
 """Real-browser speed (issue #8): time from a click to the rendered result, and server memory per idle session.
 
-Run: `.venv/bin/python bench/bench_browser.py [--backends sqlite,postgresql] [--sessions 20] [--repeat 8]`.
-Prints a table and JSON; asserts nothing. For each database: the demo story plus extra users (made with the real
-domain functions), one `streamlit run server.py` on 127.0.0.1, headless Chromium (Debian's) through Playwright.
+Run: `.venv/bin/python bench/bench_browser.py [--scale] [--backends sqlite,postgresql] [--sessions 20] [--repeat 8]
+[--pin]`. Prints a table and JSON; asserts nothing. For each database: one `streamlit run server.py` on 127.0.0.1,
+headless Chromium (Debian's) through Playwright, and
+- by default the demo story plus extra users (made with the real domain functions) in a fresh database;
+- with ``--scale`` a throwaway copy of the scale data set (bench/scale/generate.py: 10,000 products, 100,000 ordered
+  products): the SQLite file is copied with SQLite's backup API, the PostgreSQL database is made with
+  ``CREATE DATABASE … TEMPLATE oaa_scale`` and dropped at the end; the originals are only read. The bench's own
+  users are coordinators of Dresden (the data set's big tenant, 400 ordered products) and KISA members; the app runs
+  without demo mode, as in production.
 
-What is timed, in the page itself: from the browser's input event (``event.timeStamp`` of the click or of the
-Enter key) to the first animation frame in which the result is in the DOM (``wait_for_function``, polled every
-frame); Playwright's own round trips are not in the figure. Scenarios:
-- catalogue search: Enter in the search box → "N Treffer" and the best hit's link (two queries in turn);
-- add to cart: click "In den Warenkorb" on a product page → "Im Warenkorb." (two reruns; a new product each time);
+What is timed, in the page itself: from the browser's input event (``event.timeStamp`` of the click, of the
+Enter key or of the typed text) to the first animation frame in which the result is in the DOM. A MutationObserver,
+installed before the action, checks the targets (``textContent``, no layout) when the DOM changes after the input
+event; once all are there it takes ``performance.now()`` in the next ``requestAnimationFrame`` callback (checking
+again that they are still there). Playwright only fetches that recorded figure (polling every 100 ms), so neither
+its round trips nor a per-frame poll in 20 pages are in the figure or eat the CPU. Scenarios:
+- catalogue search: typing the query into the live search box (Playwright's ``fill``: one input event) → "N Treffer"
+  and the best hit's link (two queries in turn); this includes the 250 ms that Streamlit's live text input waits
+  after the last input before it sends the query;
+- add to cart: click "In den Warenkorb" on a product page → "Im Warenkorb." (a new product each time);
 - questionnaire step: click a step in the step list → its heading (two steps in turn);
-- KISA queue: Enter in the queue's search box → "N Vorgänge" and exactly N "Öffnen" links (two searches in turn).
+- KISA queue: Enter in the queue's search box → "N Vorgänge", as many "Öffnen" links as the page shows, and the
+  links of its first and last item (two searches in turn).
 Each with one browser session alone, then with ``--sessions`` sessions (own users, own contexts) at once.
+CPU: the app server's and the Chromium processes' (the browser's whole process tree, from /proc) per click with one
+session and in total while the sessions run at once, next to the whole machine's. ``--pin`` puts the app server on
+CPU 0 and Chromium (with this script and Playwright's driver) on CPU 1; PostgreSQL stays unpinned.
 Memory: the server's RSS with ``--sessions`` more idle, logged-in sessions (on the catalogue) minus before, per session.
 Argon2 runs with cheap parameters here (logins are not what is measured).
 """
@@ -24,60 +39,99 @@ import json
 import math
 import os
 import re
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # tests.builders, tests.browser.conftest
+sys.path.insert(0, str(ROOT))  # tests.builders, tests.browser.conftest, bench.scale
 for _name, _value in (("OAA_ARGON2_TIME_COST", "1"), ("OAA_ARGON2_MEMORY_KIB", "1024"), ("OAA_ARGON2_PARALLELISM", "1")):
     os.environ.setdefault(_name, _value)
 
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 from playwright.async_api import Error as PlaywrightError  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
+from bench.scale.generate import DEFAULT_URL as SCALE_SQLITE_URL  # noqa: E402
+from bench.scale.world import HEAVY_AGS  # noqa: E402
+
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+SCALE_TEMPLATE = "oaa_scale"  # the PostgreSQL scale database (bench/scale/generate.py); copied, never changed
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
 TIMEOUT = 180_000  # a first render of a page can take a minute when 20 Chromium pages share two busy cores
 SEARCH_CANDIDATES = ("Hund", "Ummeldung", "Gewerbe", "Wohngeld", "Fischerei", "Bauantrag", "Parkausweis", "Eheschließung")
 STEPS = ("kontakte", "datenschutz")  # the questionnaire steps clicked in turn
 MARKDOWN = '[data-testid="stMarkdownContainer"]'
+LIVE_PAUSE_MS = 250  # st.text_input(live=True) sends the text this long after the last input (Streamlit's default)
+QUEUE_PAGE_SIZE = 25  # items per page of pages/kisa_queue.py (PAGE_SIZE there)
+SERVER_CPU, BROWSER_CPU = 0, 1  # with --pin: the app server on the first CPU, Chromium on the second
 
-# Set on the page before an action: remember when the next input event of ``kind`` happened.
-ARM = """(kind) => {
+# Set on the page before an action: remember when the next input event of ``kind`` happened, and watch the DOM from
+# then on. When a mutation leaves every target in the DOM, record the ms from the input event to the next animation
+# frame (the frame that paints the result), if the targets are still there in that frame. ``textContent`` reads no
+# layout; nothing runs while the DOM is quiet.
+ARM = """([kind, targets]) => {
+  const old = window.__oaaMeasure;
+  if (old) { old.observer.disconnect(); document.removeEventListener(old.kind, old.handler, true); }
   delete window.__oaaT0;
+  delete window.__oaaElapsed;
+  const wanted = targets.map(([selector, pattern, count]) => [selector, new RegExp(pattern), count]);
+  const present = () => wanted.every(([selector, re, count]) => {
+    let hits = 0;
+    for (const e of document.querySelectorAll(selector)) if (re.test(e.textContent.trim())) hits++;
+    return count === null ? hits >= 1 : hits === count;
+  });
+  let pending = false;
+  const observer = new MutationObserver(() => {
+    if (window.__oaaT0 === undefined || pending || !present()) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      if (window.__oaaElapsed !== undefined || !present()) return;
+      window.__oaaElapsed = Math.max(performance.now() - window.__oaaT0, 0.001);
+      observer.disconnect();
+    });
+  });
   const handler = (event) => {
     if (kind === 'keydown' && event.key !== 'Enter') return;
     window.__oaaT0 = event.timeStamp;
     document.removeEventListener(kind, handler, true);
   };
   document.addEventListener(kind, handler, true);
+  observer.observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true,
+                                   attributeFilter: ['href']});
+  window.__oaaMeasure = {observer, handler, kind};
 }"""
-# Polled every animation frame: the milliseconds since that input event once every target is in the DOM.
-RENDERED = """(targets) => {
-  const t0 = window.__oaaT0;
-  if (t0 === undefined) return false;
-  for (const [selector, pattern, count] of targets) {
-    const re = new RegExp(pattern);
-    const hits = [...document.querySelectorAll(selector)].filter(e => re.test(e.innerText.trim())).length;
-    if (count === null ? hits < 1 : hits !== count) return false;
-  }
-  return Math.max(performance.now() - t0, 0.001);
-}"""
+RECORDED = "() => window.__oaaElapsed"  # the figure ARM's observer recorded, once it is there
+POLL_MS = 100  # how often Playwright asks for it (the figure itself is taken in the page)
 
 Target = tuple[str, str, int | None]  # CSS selector, regex on an element's text, how many (None: at least one)
-SERVER: dict[str, Any] = {"pid": 0, "cpu_ms": []}  # the app process; its CPU time during each timed action
+
+
+@dataclass
+class Meter:
+    """The app process, and the CPU it and the Chromium processes used during each timed click (one session)."""
+
+    server_pid: int = 0
+    server_ms: list[float] = field(default_factory=list)
+    chromium_ms: list[float] = field(default_factory=list)
+
+
+METER = Meter()
 
 
 @dataclass
@@ -87,9 +141,10 @@ class World:
     kommune: list[str]  # e-mail addresses of municipal users (same municipality: one questionnaire for all)
     kisa: list[str]
     products: list[tuple[str, str]]  # orderable (id, name), one per add-to-cart repetition
-    questionnaire: int  # ordered product id of the demo questionnaire
+    questionnaire: int  # ordered product id of the questionnaire whose steps are clicked
     searches: list[tuple[str, int, str]]  # query, hit count, best hit's name
-    queue: list[tuple[str, int]]  # KISA queue search, item count
+    queue: list[tuple[str, int, list[int]]]  # KISA queue search, item count, ids of the items on its first page
+    about: dict[str, Any] = field(default_factory=dict)  # sizes, for the report
 
 
 def _chromium() -> str | None:
@@ -98,45 +153,77 @@ def _chromium() -> str | None:
     return find()
 
 
-def prepare(url: str, sessions: int, repeat: int) -> World:
-    """Add users for every session (demo password) and read what the scenarios expect."""
+def prepare(url: str, sessions: int, repeat: int, scale: bool) -> World:
+    """Add users for every session (demo password) and read what the scenarios expect.
+
+    Demo story: colleagues of the demo coordinator's municipality, its "Einfache Melderegisterauskunft"
+    questionnaire. Scale data set: coordinators of Dresden (with the team and questionnaire rights of the data set's
+    coordinator there), the first of Dresden's ordered products whose questionnaire is being filled.
+    """
     from accounts.actor import Actor
-    from backoffice.queue import work_queue
+    from backoffice.queue import queue_page
     from catalog.search import Filters, SearchIndex
     from catalog.store import from_row, load_products
     from demo.personas import DEMO_PASSWORD, persona
-    from models import CatalogProduct, Municipality, OrderedProduct, Role, User
+    from models import CatalogProduct, Municipality, OrderedProduct, OrderedProductState, Questionnaire, Role, User
     from orders.cart import open_orders, why_not_orderable
     from tests.builders import make_user
 
     engine = create_engine(url)
     with Session(engine, expire_on_commit=False) as session:
-        anna = session.exec(select(User).where(User.email == persona("koordination").email)).one()
-        town = session.get(Municipality, anna.municipality_id)
-        kommune = [make_user(session, municipality=town, password=DEMO_PASSWORD).email for _ in range(sessions + 1)]
-        kisa = [make_user(session, role=Role.KISA, password=DEMO_PASSWORD).email for _ in range(sessions + 1)]
-        ordered = open_orders(session, anna.municipality_id or 0)
+        if scale:
+            town = session.exec(select(Municipality).where(Municipality.ags == HEAVY_AGS,
+                                                           Municipality.status == "active")).one()
+            questionnaire = session.exec(
+                select(OrderedProduct.id).join(Questionnaire, col(Questionnaire.ordered_product_id) == OrderedProduct.id)
+                .where(OrderedProduct.municipality_id == town.id,
+                       OrderedProduct.state == OrderedProductState.QUESTIONNAIRE)
+                .order_by(col(OrderedProduct.id)).limit(1)).one()
+        else:
+            anna = session.exec(select(User).where(User.email == persona("koordination").email)).one()
+            demo_town = session.get(Municipality, anna.municipality_id)
+            assert demo_town is not None
+            town = demo_town
+            questionnaire = session.exec(select(OrderedProduct.id).where(
+                OrderedProduct.municipality_id == anna.municipality_id,
+                OrderedProduct.product_id == "einfache-melderegisterauskunft")).one()
+        assert town.id is not None
+        kommune = [make_user(session, municipality=town, password=DEMO_PASSWORD, can_manage_team=scale).email
+                   for _ in range(sessions + 1)]
+        kisa_users = [make_user(session, role=Role.KISA, password=DEMO_PASSWORD) for _ in range(sessions + 1)]
+        kisa = [u.email for u in kisa_users]
+        ordered = open_orders(session, town.id)
         products = [(p.id, p.name) for p in (from_row(r) for r in session.exec(
             select(CatalogProduct).order_by(col(CatalogProduct.id)))) if why_not_orderable(p, ordered) is None]
         assert len(products) >= repeat + 1, "not enough orderable products for the add-to-cart repetitions"
-        questionnaire = session.exec(select(OrderedProduct.id).where(
-            OrderedProduct.municipality_id == anna.municipality_id,
-            OrderedProduct.product_id == "einfache-melderegisterauskunft")).one()
-        index = SearchIndex(load_products(session))
+        catalogue = load_products(session)
+        index = SearchIndex(catalogue)
         page_filters = Filters(statuses=frozenset({"verfügbar", "geplant"}))  # the catalogue page's default
         searches: list[tuple[str, int, str]] = []
         for query in SEARCH_CANDIDATES:
             hits = index.search(query, page_filters)
             if hits and all(len(hits) != n for _q, n, _name in searches):
                 searches.append((query, len(hits), hits[0].product.name))
-        klara = Actor.of(session.exec(select(User).where(User.email == persona("kisa").email)).one())
-        everything = len(work_queue(session, actor=klara))
-        towns = sorted({i.municipality_name for i in work_queue(session, actor=klara)})
-        narrower = [(t, len(work_queue(session, actor=klara, search=t))) for t in towns]
-        queue = [("", everything), *[(t, n) for t, n in narrower if 0 < n != everything][:1]]
+        staff = Actor.of(kisa_users[0])
+
+        def queue(search: str) -> tuple[str, int, list[int]]:
+            found = queue_page(session, actor=staff, search=search, size=QUEUE_PAGE_SIZE)  # the page's defaults
+            return search, found.total, [i.ordered_product_id for i in found.items]
+
+        everything = queue("")
+        narrower = None
+        first_page = sorted({i.municipality_name for i in queue_page(session, actor=staff, size=QUEUE_PAGE_SIZE).items})
+        for candidate in [town.name] * scale + first_page:  # at scale the big tenant first: a full page too
+            narrower = queue(candidate)
+            if 0 < narrower[1] != everything[1]:
+                break
+        queues = [everything, narrower] if narrower and 0 < narrower[1] != everything[1] else [everything]
+        about = {"municipality": town.name, "products": len(catalogue), "orderable_for_municipality": len(products),
+                 "ordered_products_of_municipality": len(ordered), "questionnaire": questionnaire,
+                 "searches": searches[:2], "queue": [q[:2] for q in queues]}
     engine.dispose()
-    assert len(searches) >= 2 and len(queue) == 2, (searches, queue)
-    return World(kommune, kisa, products, questionnaire or 0, searches[:2], queue)
+    assert len(searches) >= 2 and len(queues) == 2, (searches, queues)
+    return World(kommune, kisa, products, questionnaire or 0, searches[:2], queues, about)
 
 
 async def idle(page: Page) -> None:
@@ -147,19 +234,21 @@ async def idle(page: Page) -> None:
 async def timed(page: Page, kind: str, act: Callable[[], Awaitable[None]], targets: list[Target]) -> float:
     """Run ``act`` and return the ms from its input event to the frame showing every target."""
     await idle(page)
-    await page.evaluate(ARM, kind)
-    cpu_before = cpu_seconds(SERVER["pid"])[0]
+    await page.evaluate(ARM, [kind, targets])
+    server_before, chromium_before = cpu_seconds(METER.server_pid)[0], chromium_seconds()
     await act()
-    handle = await page.wait_for_function(RENDERED, arg=targets, polling="raf", timeout=TIMEOUT)
+    handle = await page.wait_for_function(RECORDED, polling=POLL_MS, timeout=TIMEOUT)
     elapsed = float(await handle.json_value())
     await idle(page)
-    SERVER["cpu_ms"].append((cpu_seconds(SERVER["pid"])[0] - cpu_before) * 1000)
+    METER.server_ms.append((cpu_seconds(METER.server_pid)[0] - server_before) * 1000)
+    METER.chromium_ms.append((chromium_seconds() - chromium_before) * 1000)
     return elapsed
 
 
 async def search_turns(page: Page, url: str, path: str, turns: list[tuple[str, list[Target]]],
-                       repeat: int) -> list[float]:
-    """Type the queries of ``turns`` in turn into the page's search box; time each Enter to its targets."""
+                       repeat: int, live: bool) -> list[float]:
+    """Type the queries of ``turns`` in turn into the page's search box; time each to its targets: a live search box
+    (``st.text_input(live=True)``) from the input event that completes the query, another one from the Enter key."""
     await page.goto(f"{url}/{path}")
     box = page.get_by_label("Suche")
     await expect(box).to_be_visible(timeout=TIMEOUT)
@@ -167,8 +256,11 @@ async def search_turns(page: Page, url: str, path: str, turns: list[tuple[str, l
     for i in range(repeat + 1):
         query, targets = turns[i % len(turns)]
         await idle(page)
-        await box.fill(query)
-        times.append(await timed(page, "keydown", partial(box.press, "Enter"), targets))
+        if live:
+            times.append(await timed(page, "input", partial(box.fill, query), targets))
+        else:
+            await box.fill(query)
+            times.append(await timed(page, "keydown", partial(box.press, "Enter"), targets))
     return times[1:]  # the first one warms up
 
 
@@ -176,7 +268,10 @@ async def search(page: Page, url: str, world: World, repeat: int) -> list[float]
     turns: list[tuple[str, list[Target]]] = [
         (query, [(MARKDOWN, rf"^{count} Treffer", None), ("a", rf"{re.escape(best)}$", None)])
         for query, count, best in world.searches]
-    return await search_turns(page, url, "katalog", turns, repeat)
+    # Live search: the query is sent LIVE_PAUSE_MS after the last input, and Enter
+    # sends it at once. Timed from the input event, as a user who stops typing sees it: Enter pressed after fill()
+    # comes later than that pause whenever the machine is busy, and then finds the result already there.
+    return await search_turns(page, url, "katalog", turns, repeat, live=True)
 
 
 async def add_to_cart(page: Page, url: str, world: World, repeat: int) -> list[float]:
@@ -205,11 +300,19 @@ async def questionnaire_step(page: Page, url: str, world: World, repeat: int) ->
     return times[1:]
 
 
+def queue_targets(count: int, ids: list[int]) -> list[Target]:
+    """The queue page showing ``count`` items: the count, one "Öffnen" link per item on the page, the first and the
+    last item's link (two searches with full pages differ there, not in the number of links)."""
+    found: list[Target] = [(MARKDOWN, rf"^{count} {'Vorgang' if count == 1 else 'Vorgänge'}", None),
+                           ("a", r"Öffnen$", len(ids))]
+    return found + [(f'a[href$="nr={i}"]', r"Öffnen$", 1) for i in dict.fromkeys(ids[:1] + ids[-1:])]
+
+
 async def kisa_queue(page: Page, url: str, world: World, repeat: int) -> list[float]:
-    turns: list[tuple[str, list[Target]]] = [
-        (query, [(MARKDOWN, rf"^{count} {'Vorgang' if count == 1 else 'Vorgänge'}", None), ("a", r"Öffnen$", count)])
-        for query, count in reversed(world.queue)]  # the page opens with everything: start with the narrower search
-    return await search_turns(page, url, "arbeitsvorrat", turns, repeat)
+    turns: list[tuple[str, list[Target]]] = [(query, queue_targets(count, ids))
+                                             for query, count, ids in reversed(world.queue)]
+    # the page opens with everything: start with the narrower search
+    return await search_turns(page, url, "arbeitsvorrat", turns, repeat, live=False)
 
 
 SCENARIOS: dict[str, tuple[str, Callable[[Page, str, World, int], Awaitable[list[float]]]]] = {
@@ -264,45 +367,113 @@ def cpu_seconds(pid: int) -> tuple[float, float]:
     return server, machine
 
 
+def processes() -> dict[int, tuple[int, str, float]]:
+    """Every process: parent pid, command name, CPU seconds (its own and those of its children it has reaped)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        head, tail = raw.rsplit(")", 1)
+        fields = tail.split()
+        table[int(entry.name)] = (int(fields[1]), head.split("(", 1)[1], sum(int(v) for v in fields[11:15]) / ticks)
+    return table
+
+
+def descendants(table: dict[int, tuple[int, str, float]], root: int) -> set[int]:
+    """``root`` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _comm, _cpu) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table and pid not in found:
+            found.add(pid)
+            todo.extend(children.get(pid, []))
+    return found
+
+
+def chromium_pids(table: dict[int, tuple[int, str, float]]) -> set[int]:
+    """This script's Chromium: the processes named chromium below this process (Playwright's driver starts it)."""
+    return {pid for pid in descendants(table, os.getpid()) if "chrom" in table[pid][1].lower()}
+
+
+def chromium_seconds() -> float:
+    """CPU seconds of the browser's process tree so far (browser, zygotes, renderers, GPU and utility processes;
+    a renderer that ended is counted in the process that reaped it)."""
+    table = processes()
+    return sum(table[pid][2] for pid in chromium_pids(table))
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far: app server, Chromium, this script with Playwright's driver, the whole machine."""
+    table = processes()
+    chromium = chromium_pids(table)
+    harness = descendants(table, os.getpid()) - chromium - descendants(table, server_pid)
+    return {"server": cpu_seconds(server_pid)[0], "chromium": sum(table[p][2] for p in chromium),
+            "harness": sum(table[p][2] for p in harness), "machine": cpu_seconds(server_pid)[1]}
+
+
+def cpus_allowed(pid: int) -> str:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Cpus_allowed_list:"):
+            return line.split(":", 1)[1].strip()
+    return "?"
+
+
 async def measure(url: str, pid: int, world: World, sessions: int, repeat: int, together_repeat: int) -> dict[str, Any]:
     results: dict[str, Any] = {}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=_chromium(), headless=True, args=LAUNCH_ARGS)
         pages = {"kommune": await logged_in(browser, url, world.kommune[0]),
                  "kisa": await logged_in(browser, url, world.kisa[0])}
-        SERVER["pid"] = pid
+        METER.server_pid = pid
+        roots = sorted(chromium_pids(processes()))
+        results["cpus_allowed"] = {"server": cpus_allowed(pid),
+                                   "chromium": sorted({cpus_allowed(r) for r in roots if Path(f"/proc/{r}").exists()})}
         for name, (role, scenario) in SCENARIOS.items():
-            SERVER["cpu_ms"] = []
+            METER.server_ms, METER.chromium_ms = [], []
+            before = cpu_split(pid)
             results[name] = {"1": summary(await scenario(pages[role], url, world, repeat))}
-            # Alone on the server: its CPU time per click (10 ms ticks, so the mean over all clicks).
-            results[name]["1"]["server_cpu_ms_per_click"] = round(statistics.mean(SERVER["cpu_ms"]), 1)
+            after = cpu_split(pid)
+            # Alone on the server: CPU time per click (10 ms ticks, so the mean over all clicks), and in all of the
+            # one-session part (page loads too).
+            results[name]["1"] |= {"server_cpu_ms_per_click": round(statistics.mean(METER.server_ms), 1),
+                                   "chromium_cpu_ms_per_click": round(statistics.mean(METER.chromium_ms), 1)}
+            results[name]["1"] |= {f"{k}_cpu_s": round(after[k] - before[k], 1) for k in after}
             print(f"{name}, 1 session: {results[name]['1']}", file=sys.stderr, flush=True)
         for page in pages.values():
             await page.goto(f"{url}/katalog")
             await idle(page)
         await asyncio.sleep(3)
-        before = rss_mib(pid)
+        before_rss = rss_mib(pid)
         gate = asyncio.Semaphore(LOGINS)
         crowd = list(await asyncio.gather(*(logged_in(browser, url, email, gate) for email in world.kommune[1:])))
         for page in crowd:
             await page.goto(f"{url}/katalog")
         await asyncio.gather(*(idle(page) for page in crowd))
         await asyncio.sleep(5)
-        after = rss_mib(pid)
-        results["memory"] = {"rss_before_mib": round(before, 1), "rss_after_mib": round(after, 1),
-                             "idle_sessions": len(crowd), "per_idle_session_mib": round((after - before) / len(crowd), 2)}
+        after_rss = rss_mib(pid)
+        results["memory"] = {"rss_before_mib": round(before_rss, 1), "rss_after_mib": round(after_rss, 1),
+                             "idle_sessions": len(crowd),
+                             "per_idle_session_mib": round((after_rss - before_rss) / len(crowd), 2)}
         kisa_crowd = list(await asyncio.gather(*(logged_in(browser, url, email, gate) for email in world.kisa[1:])))
         crowds = {"kommune": crowd, "kisa": kisa_crowd}
         for name, (role, scenario) in SCENARIOS.items():
             runs = [_counted(scenario(page, url, _shifted(world, n) if name == "add to cart" else world,
                                       together_repeat), page, f"{name}-{n}") for n, page in enumerate(crowds[role])]
-            server_before, machine_before, wall = *cpu_seconds(pid), time.monotonic()
+            before, wall = cpu_split(pid), time.monotonic()
             done = await asyncio.gather(*runs)
-            server_after, machine_after = cpu_seconds(pid)
+            after = cpu_split(pid)
             times = [t for run in done if run is not None for t in run]
-            results[name][str(sessions)] = summary(times) | {"failed_sessions": sum(run is None for run in done),
-                "wall_s": round(time.monotonic() - wall, 1), "server_cpu_s": round(server_after - server_before, 1),
-                "machine_cpu_s": round(machine_after - machine_before, 1)}
+            results[name][str(sessions)] = summary(times) | {
+                "failed_sessions": sum(run is None for run in done), "wall_s": round(time.monotonic() - wall, 1)} | {
+                f"{k}_cpu_s": round(after[k] - before[k], 1) for k in after}
             print(f"{name}, {sessions} sessions: {results[name][str(sessions)]}", file=sys.stderr, flush=True)
         await browser.close()
     return results
@@ -323,38 +494,96 @@ def _shifted(world: World, n: int) -> World:
     """The same world with the product list rotated, so concurrent sessions add different products."""
     k = n % len(world.products)
     return World(world.kommune, world.kisa, world.products[k:] + world.products[:k], world.questionnaire,
-                 world.searches, world.queue)
+                 world.searches, world.queue, world.about)
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database with SQLite's backup API (a consistent snapshot even if someone writes meanwhile)."""
+    if not source.exists():
+        raise SystemExit(f"{source} does not exist: build it with bench/scale/generate.py or name it with "
+                         "--scale-sqlite")
+    began = time.monotonic()
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    print(f"copied {source} ({source.stat().st_size / 2**30:.1f} GiB) in {time.monotonic() - began:.0f} s",
+          file=sys.stderr, flush=True)
+
+
+def create_database(admin: Engine, name: str, template: str | None, wait_s: float) -> None:
+    """CREATE DATABASE, from ``template`` if given; PostgreSQL refuses a template others are connected to, so that
+    is tried again for up to ``wait_s`` seconds."""
+    sql = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+    deadline, began = time.monotonic() + wait_s, time.monotonic()
+    while True:
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(sql))
+            break
+        except DBAPIError as exc:
+            busy = getattr(exc.orig, "sqlstate", None) == "55006"  # object_in_use: the template has other sessions
+            if not busy or time.monotonic() > deadline:
+                raise
+            print(f"{template} is in use by another session; trying again", file=sys.stderr, flush=True)
+            time.sleep(3)
+    if template:
+        print(f"copied {template} to {name} in {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def throwaway_database(backend: str, folder: Path, postgres_admin: str, scale: dict[str, Any] | None) -> Iterator[str]:
+    """A database of this run: empty (demo) or a copy of the scale data set; a PostgreSQL one is dropped after."""
+    if backend == "sqlite":
+        target = folder / "bench.sqlite3"
+        if scale is not None:
+            copy_sqlite(Path(make_url(scale["sqlite"]).database or ""), target)
+        yield f"sqlite:///{target}"
+        return
+    admin = create_engine(postgres_admin, isolation_level="AUTOCOMMIT")
+    name = f"oaa_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        create_database(admin, name, scale["postgres"] if scale else None, scale["wait_s"] if scale else 0)
+        yield make_url(postgres_admin).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def run_backend(backend: str, folder: Path, sessions: int, repeat: int, together_repeat: int,
-                postgres_admin: str) -> dict[str, Any]:
+                postgres_admin: str, scale: dict[str, Any] | None, pin: bool) -> dict[str, Any]:
     from tests.browser.conftest import app_env, seed_demo, start_streamlit, stop, wait_until_healthy
 
-    admin = None
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'bench.sqlite3'}"
-    else:
-        admin = create_engine(postgres_admin, isolation_level="AUTOCOMMIT")
-        name = f"oaa_bench_{uuid.uuid4().hex[:10]}"
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(postgres_admin).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_database(backend, folder, postgres_admin, scale) as url:
         env = app_env(url)
-        seed_demo(env)
-        world = prepare(url, sessions, max(repeat, together_repeat))
+        if scale is None:
+            seed_demo(env)
+        else:  # the data set as it is (migrated to this branch's head), served as in production
+            env["OAA_DEMO"] = "0"
+            subprocess.run([sys.executable, "-m", "cli.main", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                           capture_output=True)
+        began = time.monotonic()
+        world = prepare(url, sessions, max(repeat, together_repeat), scale is not None)
+        print(f"prepared in {time.monotonic() - began:.0f} s: {world.about}", file=sys.stderr, flush=True)
+        mask = os.sched_getaffinity(0)
         with (folder / f"{backend}.log").open("w") as log:
-            process, app_url = start_streamlit(env, log)
+            if pin:  # the server inherits CPU 0; Playwright's driver and Chromium, started later, inherit CPU 1
+                os.sched_setaffinity(0, {SERVER_CPU})
+            try:
+                process, app_url = start_streamlit(env, log)
+            finally:
+                os.sched_setaffinity(0, {BROWSER_CPU} if pin else mask)
             try:
                 wait_until_healthy(app_url, log.name)
-                return asyncio.run(measure(app_url, process.pid, world, sessions, repeat, together_repeat))
+                return asyncio.run(measure(app_url, process.pid, world, sessions, repeat, together_repeat)) | {
+                    "data": world.about}
             finally:
                 stop(process)
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-            admin.dispose()
+                os.sched_setaffinity(0, mask)
 
 
 def main() -> None:
@@ -364,39 +593,73 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=8, help="timed actions per scenario with one session")
     parser.add_argument("--together-repeat", type=int, default=3, help="timed actions per session when all run at once")
+    parser.add_argument("--scale", action="store_true", help="run on a throwaway copy of the scale data set")
+    parser.add_argument("--scale-sqlite", default=SCALE_SQLITE_URL,
+                        help=f"the SQLite scale data set to copy (default {SCALE_SQLITE_URL})")
+    parser.add_argument("--scale-postgres", default=SCALE_TEMPLATE,
+                        help=f"the PostgreSQL scale database to copy as a template (default {SCALE_TEMPLATE})")
+    parser.add_argument("--template-wait", type=float, default=120,
+                        help="seconds to keep trying while others are connected to the PostgreSQL scale database")
+    parser.add_argument("--pin", action="store_true",
+                        help=f"app server on CPU {SERVER_CPU}, Chromium (and this script) on CPU {BROWSER_CPU}")
     args = parser.parse_args()
-    results: dict[str, Any] = {}
+    if args.sessions < 2:
+        parser.error("--sessions must be at least 2 (one session alone is always measured)")
+    if args.pin and not {SERVER_CPU, BROWSER_CPU} <= os.sched_getaffinity(0):
+        raise SystemExit(f"--pin needs CPUs {SERVER_CPU} and {BROWSER_CPU}")
+    scale_sqlite = args.scale_sqlite if "://" in args.scale_sqlite else f"sqlite:///{Path(args.scale_sqlite).resolve()}"
+    scale = ({"sqlite": scale_sqlite, "postgres": args.scale_postgres, "wait_s": args.template_wait}
+             if args.scale else None)
+    results: dict[str, Any] = {"data_set": "scale" if args.scale else "demo", "pinned": args.pin}
     started = time.monotonic()
     load_at_start = [round(v, 2) for v in os.getloadavg()]
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     with tempfile.TemporaryDirectory() as tmp:
-        for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+        for backend in backends:
             folder = Path(tmp) / backend
             folder.mkdir()
+            load = [round(v, 2) for v in os.getloadavg()]
             results[backend] = run_backend(backend, folder, args.sessions, args.repeat, args.together_repeat,
-                                           args.postgres)
-    print(f"\nClick to rendered result (ms), 1 and {args.sessions} concurrent browser sessions")
-    print(f"{'database':<11}{'scenario':<21}{'1: median':>10}{'1: p95':>9}{'server CPU/click':>17}"
-          f"{f'{args.sessions}: median':>12}{f'{args.sessions}: p95':>9}")
-    for backend, figures in results.items():
+                                           args.postgres, scale, args.pin)
+            results[backend]["load_average"] = {"start": load, "end": [round(v, 2) for v in os.getloadavg()]}
+    n = args.sessions
+    print(f"\nClick to rendered result (ms), 1 and {n} concurrent browser sessions ({results['data_set']} data"
+          f"{', server on CPU 0, Chromium on CPU 1' if args.pin else ''}); CPU ms per click with one session; "
+          f"the catalogue search includes the live search box's {LIVE_PAUSE_MS} ms pause")
+    print(f"{'database':<11}{'scenario':<21}{'1: median':>10}{'1: p95':>9}{'server CPU':>11}{'Chromium CPU':>13}"
+          f"{f'{n}: median':>12}{f'{n}: p95':>9}")
+    for backend in backends:
+        figures = results[backend]
         for name in SCENARIOS:
-            one, crowd = figures[name]["1"], figures[name][str(args.sessions)]
+            one, crowd = figures[name]["1"], figures[name][str(n)]
             print(f"{backend:<11}{name:<21}{one['median_ms']:>10}{one['p95_ms']:>9}"
-                  f"{one['server_cpu_ms_per_click']:>17}{crowd['median_ms']:>12}{crowd['p95_ms']:>9}")
+                  f"{one['server_cpu_ms_per_click']:>11}{one['chromium_cpu_ms_per_click']:>13}"
+                  f"{crowd['median_ms']:>12}{crowd['p95_ms']:>9}")
     print("\nServer memory per idle session (RSS of the streamlit process)")
-    for backend, figures in results.items():
-        m = figures["memory"]
+    for backend in backends:
+        m = results[backend]["memory"]
         print(f"{backend:<11}{m['rss_before_mib']} MiB → {m['rss_after_mib']} MiB with {m['idle_sessions']} more idle "
               f"sessions: {m['per_idle_session_mib']} MiB each")
-    print(f"\nWhere the CPU went while {args.sessions} sessions ran (s): wall, the app server, the whole machine "
-          f"({os.cpu_count()} cores; includes Chromium and anything else running)")
-    for backend, figures in results.items():
+    print(f"\nWhere the CPU went (s; {os.cpu_count()} cores): with 1 session (whole scenario, page loads too) and while "
+          f"{n} sessions ran; machine = every process, PostgreSQL and other jobs too")
+    print(f"{'database':<11}{'scenario':<21}{'1: server':>10}{'Chromium':>9}{'machine':>8}"
+          f"{f'{n}: wall':>10}{'server':>8}{'Chromium':>9}{'harness':>8}{'machine':>8}{'Chromium share':>15}")
+    for backend in backends:
+        figures = results[backend]
         for name in SCENARIOS:
-            crowd = figures[name][str(args.sessions)]
-            print(f"{backend:<11}{name:<21}{crowd['wall_s']:>7}{crowd['server_cpu_s']:>7}{crowd['machine_cpu_s']:>7}"
+            one, crowd = figures[name]["1"], figures[name][str(n)]
+            share = crowd["chromium_cpu_s"] / crowd["machine_cpu_s"] if crowd["machine_cpu_s"] else math.nan
+            print(f"{backend:<11}{name:<21}{one['server_cpu_s']:>10}{one['chromium_cpu_s']:>9}{one['machine_cpu_s']:>8}"
+                  f"{crowd['wall_s']:>10}{crowd['server_cpu_s']:>8}{crowd['chromium_cpu_s']:>9}"
+                  f"{crowd['harness_cpu_s']:>8}{crowd['machine_cpu_s']:>8}{share:>15.0%}"
                   + (f"  ({crowd['failed_sessions']} sessions got stuck)" if crowd["failed_sessions"] else ""))
+    print("\nLoad average (1, 5, 15 min) per database, at start → end; CPUs allowed (server / Chromium)")
+    for backend in backends:
+        figures = results[backend]
+        print(f"{backend:<11}{figures['load_average']['start']} → {figures['load_average']['end']}   "
+              f"{figures['cpus_allowed']['server']} / {', '.join(figures['cpus_allowed']['chromium'])}")
     results["load_average"] = {"start": load_at_start, "end": [round(v, 2) for v in os.getloadavg()]}
-    print(f"\nLoad average at start {load_at_start}, at end {results['load_average']['end']} "
-          f"(total {time.monotonic() - started:.0f} s)")
+    print(f"total {time.monotonic() - started:.0f} s")
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 
