@@ -241,9 +241,14 @@ class TestPlan:
         return next((i for i in self.items if i.key == key), None)
 
 
-def plan_for(session: Session, ordered: OrderedProduct) -> TestPlan:
-    """Return the checklist and the testers of ``ordered`` (no access check: callers check first)."""
-    product, _version = get_product(session, ordered.product_id)
+def plan_for(session: Session, ordered: OrderedProduct, *, catalogue: Mapping[str, Product] | None = None) -> TestPlan:
+    """Return the checklist and the testers of ``ordered`` (no access check: callers check first).
+
+    ``catalogue``: products already read (id → product, e.g. a page's cached catalogue), so a list of many ordered
+    products does not read and check each product's catalogue entry again.
+    """
+    known = catalogue.get(ordered.product_id) if catalogue is not None else None
+    product = known if known is not None else get_product(session, ordered.product_id)[0]
     answers = configuration_answers(session, ordered)
     items = checklist_for(product, answers, gemeinde_names(session, answers))
     return TestPlan(product, answers, items, named_testers(answers))

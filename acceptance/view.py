@@ -3,7 +3,7 @@ that are in it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from acceptance.record import acceptance_gaps, open_problems, testing_since
 from acceptance.results import current_round, results_of
 from accounts.access import may_see_tenant, require_role, scope_to_tenant
 from accounts.actor import Actor
+from catalog.schema import Product
 from core.errors import NotFound
 from core.paging import Page, clamp
 from documents.acceptance import AcceptanceData
@@ -31,7 +32,9 @@ from models import (
     ProblemReport,
     ProblemStatus,
     Role,
+    StateChange,
     TestOutcome,
+    TestResult,
 )
 
 S = OrderedProductState
@@ -203,21 +206,40 @@ def _step5_query(actor: Actor) -> Any:
     return scope_to_tenant(statement, actor, OrderedProduct.municipality_id)
 
 
-def _rows(session: Session, found: Sequence[Any]) -> list[AcceptanceRow]:
+def _rounds_and_results(session: Session, ids: list[int]) -> dict[int, dict[str, TestResult]]:
+    """Return the results of the current test round of each of ``ids`` (two queries for all of them)."""
+    if not ids:
+        return {}
+    went_live = dict(session.exec(
+        select(StateChange.ordered_product_id, func.count()).where(
+            col(StateChange.ordered_product_id).in_(ids), StateChange.to_state == S.TESTING)
+        .group_by(col(StateChange.ordered_product_id))).all())
+    rounds = {i: max(1, int(went_live.get(i, 0))) for i in ids}  # as acceptance.results.current_round
+    results: dict[int, dict[str, TestResult]] = {i: {} for i in ids}
+    for row in session.exec(select(TestResult).where(col(TestResult.ordered_product_id).in_(ids))
+                            .order_by(col(TestResult.id))).all():
+        if row.round == rounds[row.ordered_product_id]:
+            results[row.ordered_product_id][row.item] = row
+    return results
+
+
+def _rows(session: Session, found: Sequence[Any], catalogue: Mapping[str, Product] | None = None
+          ) -> list[AcceptanceRow]:
     """Add open problems and test progress to the found products (progress only for those in test)."""
     ids = [o.id for o, *_rest in found]
     problems = dict(session.exec(
         select(ProblemReport.ordered_product_id, func.count()).where(
             col(ProblemReport.ordered_product_id).in_(ids), ProblemReport.status == ProblemStatus.OPEN)
         .group_by(col(ProblemReport.ordered_product_id))).all()) if ids else {}
+    in_test = _rounds_and_results(session, [o.id or 0 for o, *_rest in found if o.state == S.TESTING])
     rows = []
     for ordered, product_name, municipality_name, ags in found:
         oid = ordered.id or 0
         tested = total = None
         failed = 0
         if ordered.state == S.TESTING:
-            plan = plan_for(session, ordered)
-            results = results_of(session, oid, current_round(session, oid))
+            plan = plan_for(session, ordered, catalogue=catalogue)
+            results = in_test[oid]
             total = len(plan.items)
             tested = sum(1 for item in plan.items if item.key in results)
             failed = sum(1 for item in plan.items if item.key in results
@@ -235,8 +257,12 @@ def acceptance_list(session: Session, *, actor: Actor) -> list[AcceptanceRow]:
     return sorted(rows, key=lambda r: (order[r.state], r.municipality_name, r.product_name, r.ordered_product_id))
 
 
-def acceptance_page(session: Session, *, actor: Actor, number: int = 1, size: int = 25) -> Page[AcceptanceRow]:
-    """Return page ``number`` of :func:`acceptance_list` (same order); test progress is read for that page only."""
+def acceptance_page(session: Session, *, actor: Actor, number: int = 1, size: int = 25,
+                    catalogue: Mapping[str, Product] | None = None) -> Page[AcceptanceRow]:
+    """Return page ``number`` of :func:`acceptance_list` (same order); test progress is read for that page only.
+
+    ``catalogue``: the products already read (id → product, the page's cached catalogue).
+    """
     require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
     query = _step5_query(actor)
     total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
@@ -244,4 +270,4 @@ def acceptance_page(session: Session, *, actor: Actor, number: int = 1, size: in
     step = case(*((col(OrderedProduct.state) == state, index) for index, state in enumerate(STEP5)), else_=99)
     found = session.exec(query.order_by(step, col(Municipality.name), col(CatalogProduct.name), col(OrderedProduct.id))
                          .offset((number - 1) * size).limit(size)).all()
-    return Page(_rows(session, found), total, number, size)
+    return Page(_rows(session, found, catalogue), total, number, size)

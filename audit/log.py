@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from accounts.access import require_staff
 from accounts.actor import Actor
+from core.paging import capped_count
 from core.text import search_text
 from models import AuditEvent
 
@@ -43,7 +44,8 @@ class AuditPage:
     """One page of audit events, newest first, and how many match in all."""
 
     events: list[AuditEvent]
-    total: int
+    total: int  # up to core.paging.COUNT_CAP (or the end of this page); ``more``: there are more than that
+    more: bool = False
 
 
 def list_events(
@@ -69,8 +71,8 @@ def list_events(
         )
     if since is not None:
         query = query.where(col(AuditEvent.at) >= since)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    total, more = capped_count(session, query, at_least=offset + limit)
     rows = session.exec(
         query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).offset(offset).limit(limit)
     ).all()
-    return AuditPage(events=list(rows), total=int(total))
+    return AuditPage(events=list(rows), total=total, more=more)

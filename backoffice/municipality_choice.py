@@ -6,6 +6,7 @@ and tell when more match, so a page never sends thousands of options; a search n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,10 @@ from sqlmodel import Session, col
 
 from accounts.access import require_staff
 from accounts.actor import Actor
+from core.text import search_text
 from models import Municipality, OrderedProduct
 
+AGS = re.compile(r"[0-9]{8}")  # amtlicher Gemeindeschlüssel
 LIMIT = 500  # more options than this are not listed at once: all of Saxony fits, a nationwide list needs a search
 
 
@@ -76,7 +79,7 @@ def find_municipalities_with_orders(session: Session, *, actor: Actor, search: s
     require_staff(actor)
     limit = LIMIT if limit is None else limit
     query = _base()
-    needle = search.strip()[:100]
+    needle = search_text(search)  # one clean line (a NUL would make PostgreSQL refuse the query)
     if needle:  # % and _ are searched literally
         query = query.where(col(Municipality.name).icontains(needle, autoescape=True)
                             | col(Municipality.ags).contains(needle, autoescape=True))
@@ -91,8 +94,19 @@ def find_municipalities_with_orders(session: Session, *, actor: Actor, search: s
     return MunicipalityChoices(tuple(found), more, matched)
 
 
+def orders_version(session: Session) -> tuple[int, str]:
+    """Return what changes whenever an ordered product is added (the newest one's id and time, read by the primary
+    key): the lists above change only then."""
+    newest = session.execute(sa_select(col(OrderedProduct.id), col(OrderedProduct.created_at))
+                             .order_by(col(OrderedProduct.id).desc()).limit(1)).first()
+    return (int(newest[0] or 0), newest[1].isoformat()) if newest is not None else (0, "")
+
+
 def municipality_with_orders(session: Session, *, actor: Actor, ags: str) -> MunicipalityChoice | None:
     """Return the municipality with this AGS if it has ordered products (a link ``?kommune=<AGS>``), else None."""
     require_staff(actor)
-    found = _choices(session, _base().where(Municipality.ags == ags.strip()))
+    ags = ags.strip()
+    if not AGS.fullmatch(ags):  # an address typed by hand may hold anything (a NUL would make PostgreSQL refuse it)
+        return None
+    found = _choices(session, _base().where(Municipality.ags == ags))
     return found[0] if found else None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, union_all
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -17,6 +17,7 @@ from core.clock import utcnow
 from core.errors import DomainError, NotFound
 from core.paging import Page, clamp
 from models import STATE_NAMES, CatalogProduct, Municipality, OrderedProduct, OrderedProductState, Questionnaire, Role, User
+from orders.listing import Matches, matching, oldest_first_ids, search_matches
 
 S = OrderedProductState
 # Planned days per phase (seed: about two weeks for the questionnaire and for the set-up, 2–3 weeks of testing).
@@ -98,26 +99,6 @@ def overdue_condition(now: datetime) -> Any:
                  for state, days in PHASE_DAYS.items()))
 
 
-Matches = tuple[list[str], list[int]]  # the product ids and municipality ids a search matches
-
-
-def _search_matches(session: Session, search: str) -> Matches | None:
-    """Return what a search in the queue matches: products by name, municipalities by name or AGS (None: no search).
-
-    Looked up first in the two small tables, then the ordered products by their indexes: no join of every ordered
-    product with its names (130 ms over 12,000 rows at the scale data set), and both databases plan by the lists.
-    """
-    needle = search.strip().lower()[:100]  # % and _ are searched literally (autoescape)
-    if not needle:
-        return None
-    products = session.scalars(sa_select(col(CatalogProduct.id))
-                               .where(col(CatalogProduct.name).icontains(needle, autoescape=True))).all()
-    towns = session.scalars(sa_select(col(Municipality.id)).where(
-        col(Municipality.name).icontains(needle, autoescape=True)
-        | col(Municipality.ags).icontains(needle, autoescape=True))).all()
-    return list(products), [int(t or 0) for t in towns]
-
-
 def _filtered(query: Any, *, states: tuple[OrderedProductState, ...], municipality_id: int | None,
               matches: Matches | None, assigned_to_id: int | None, overdue_only: bool) -> Any:
     """Add the queue's filters to a query over ordered products (no joins needed)."""
@@ -126,9 +107,7 @@ def _filtered(query: Any, *, states: tuple[OrderedProductState, ...], municipali
         query = query.where(OrderedProduct.municipality_id == municipality_id)
     if assigned_to_id is not None:
         query = query.where(OrderedProduct.assigned_to_id == assigned_to_id)
-    if matches is not None:
-        products, towns = matches
-        query = query.where(col(OrderedProduct.product_id).in_(products) | col(OrderedProduct.municipality_id).in_(towns))
+    query = matching(query, matches)
     if overdue_only:  # in the query, so the limit cuts the overdue items and not the whole queue
         query = query.where(overdue_condition(utcnow()))
     return query
@@ -142,7 +121,7 @@ def work_queue(
     """Return the ordered products in ``states``, oldest first; staff only."""
     require_staff(actor)
     query = _filtered(_select(), states=states, municipality_id=municipality_id,
-                      matches=_search_matches(session, search), assigned_to_id=assigned_to_id,
+                      matches=search_matches(session, search), assigned_to_id=assigned_to_id,
                       overdue_only=overdue_only)
     query = query.order_by(col(OrderedProduct.state_since), col(OrderedProduct.id))
     return [_item(*row) for row in session.execute(query.limit(limit)).all()]
@@ -155,26 +134,6 @@ class QueuePage(Page[QueueItem]):
     overdue: int = 0
 
 
-def _page_ids(session: Session, filters: dict[str, Any], *, offset: int, size: int) -> list[int]:
-    """Return the ids of one page of the queue, oldest first, without joins (those follow for these rows only).
-
-    One branch per state, each read in order from the (state, state_since) index and cut at the page's end, then
-    merged: sorting all 12,000 matching rows with their joins cost 50 ms at the scale data set, and PostgreSQL,
-    asked for one ordered list over several states, walked the state_since index through 50,000 live products.
-    """
-    branches = []
-    for state in filters["states"]:
-        branch = (_filtered(sa_select(col(OrderedProduct.id), col(OrderedProduct.state_since)),
-                            **{**filters, "states": (state,)})
-                  .order_by(col(OrderedProduct.state_since), col(OrderedProduct.id)).limit(offset + size).subquery())
-        branches.append(sa_select(branch.c.id, branch.c.state_since))
-    if not branches:
-        return []
-    merged = union_all(*branches).subquery()
-    return [int(i) for i in session.scalars(sa_select(merged.c.id).order_by(merged.c.state_since, merged.c.id)
-                                            .offset(offset).limit(size)).all()]
-
-
 def queue_page(
     session: Session, *, actor: Actor, states: tuple[OrderedProductState, ...] = KISA_STATES,
     municipality_id: int | None = None, search: str = "", assigned_to_id: int | None = None,
@@ -183,13 +142,14 @@ def queue_page(
     """Return page ``number`` of the work queue (oldest first) with the counts of all matching items; staff only."""
     require_staff(actor)
     filters: dict[str, Any] = {"states": states, "municipality_id": municipality_id,
-                               "matches": _search_matches(session, search), "assigned_to_id": assigned_to_id,
+                               "matches": search_matches(session, search), "assigned_to_id": assigned_to_id,
                                "overdue_only": overdue_only}
     counting = sa_select(func.count(), func.count(case((overdue_condition(utcnow()), 1)))).select_from(OrderedProduct)
     total, overdue = session.execute(_filtered(counting, **filters)).one()
     number = clamp(number, total, size)
     oldest_first = (col(OrderedProduct.state_since), col(OrderedProduct.id))
-    ids = _page_ids(session, filters, offset=(number - 1) * size, size=size)
+    ids = oldest_first_ids(session, lambda query, state: _filtered(query, **{**filters, "states": (state,)}), states,
+                           offset=(number - 1) * size, size=size)
     rows = session.execute(_select().where(col(OrderedProduct.id).in_(ids)).order_by(*oldest_first)).all()
     return QueuePage([_item(*row) for row in rows], int(total), number, size, overdue=int(overdue or 0))
 

@@ -57,7 +57,7 @@ def db_upgrade(revision: str = typer.Argument("head", help="Ziel-Revision")) -> 
     from catalog.loader import read_directory
     from catalog.store import import_catalog, is_empty
     from core import migrate
-    from core.db import session_scope
+    from core.db import get_engine, refresh_statistics, session_scope
     from municipalities.reference import import_reference, list_gemeinden
 
     migrate.upgrade(revision=revision)
@@ -73,7 +73,18 @@ def db_upgrade(revision: str = typer.Argument("head", help="Ziel-Revision")) -> 
 
             for item in ensure_defaults(session):
                 typer.echo(f"Angelegt: {item}.")
+    if get_engine().dialect.name == "sqlite":  # PostgreSQL's autovacuum keeps its statistics itself
+        refresh_statistics(get_engine())
     typer.echo(f"Datenbank ist auf Stand {migrate.current_revision()}.")
+
+
+@db_app.command("analyze")
+def db_analyze() -> None:
+    """Refresh the query planner's statistics (after large imports; PostgreSQL's autovacuum also does it)."""
+    from core.db import get_engine, refresh_statistics
+
+    refresh_statistics(get_engine())
+    typer.echo("Statistiken für die Abfrageplanung aktualisiert.")
 
 
 @ref_app.command("import")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -18,6 +18,22 @@ def page_of(items: Sequence[T], number: int, size: int) -> Page[T]:
     """Return page ``number`` of a list that is already in memory (clamped like a database page)."""
     number = clamp(number, len(items), size)
     return Page(list(items[(number - 1) * size: number * size]), len(items), number, size)
+
+
+COUNT_CAP = 10_000  # long lists count this far exactly, then say "mehr als 10.000"
+
+
+def capped_count(session: Any, query: Any, *, at_least: int = 0) -> tuple[int, bool]:
+    """Return how many rows ``query`` has, up to ``COUNT_CAP`` (or ``at_least`` if larger), and whether there are more.
+
+    Counting a million audit events exactly costs PostgreSQL a scan on every rerun; nobody reads "1.000.001" rather
+    than "mehr als 10.000". ``at_least``: e.g. the end of the page shown, so "next page" is always known.
+    """
+    from sqlalchemy import func, select
+
+    cap = max(COUNT_CAP, at_least)
+    found = int(session.execute(select(func.count()).select_from(query.limit(cap + 1).subquery())).scalar_one())
+    return min(found, cap), found > cap
 
 
 def clamp(number: int, total: int, size: int) -> int:

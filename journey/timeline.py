@@ -218,8 +218,36 @@ class StepMark:
         return STEP_STATUS_NAMES[self.status]
 
 
+class _Standing:
+    """Where a product stands from its state, since when, and "now": ended, live, due, overdue."""
+
+    state: OrderedProductState
+    state_since: datetime
+    as_of: datetime
+
+    @property
+    def ended(self) -> bool:
+        """Tell whether the product is cancelled or its contract ended."""
+        return self.state in ENDED
+
+    @property
+    def is_live(self) -> bool:
+        """Tell whether the product is live on Amt24 (no change under way)."""
+        return self.state == S.LIVE
+
+    @property
+    def due(self) -> datetime | None:
+        """Return when the current state should be over (the work queue's due date)."""
+        return None if self.ended else due_date(self.state, self.state_since)
+
+    @property
+    def overdue(self) -> bool:
+        """Tell whether the current step takes longer than planned."""
+        return self.due is not None and self.as_of > self.due
+
+
 @dataclass(frozen=True)
-class ProductJourney:
+class ProductJourney(_Standing):
     """Everything the journey view shows of one ordered product."""
 
     ordered_product_id: int
@@ -245,16 +273,6 @@ class ProductJourney:
         return STATE_NAMES[self.state]
 
     @property
-    def ended(self) -> bool:
-        """Tell whether the product is cancelled or its contract ended."""
-        return self.state in ENDED
-
-    @property
-    def is_live(self) -> bool:
-        """Tell whether the product is live on Amt24 (no change under way)."""
-        return self.state == S.LIVE
-
-    @property
     def round(self) -> int:
         """Return the current round (0: first onboarding, n: n-th change after go-live)."""
         return self.stretches[-1].round if self.stretches else 0
@@ -278,16 +296,6 @@ class ProductJourney:
     def next_page(self) -> str | None:
         """Return the key of the page the next step happens on ("fragebogen", "abnahme", "vorgang") or None."""
         return NEXT_STEPS[self.state][1]
-
-    @property
-    def due(self) -> datetime | None:
-        """Return when the current state should be over (the work queue's due date)."""
-        return None if self.ended else due_date(self.state, self.state_since)
-
-    @property
-    def overdue(self) -> bool:
-        """Tell whether the current step takes longer than planned."""
-        return self.due is not None and self.as_of > self.due
 
     @property
     def query_rounds(self) -> int:
@@ -362,7 +370,7 @@ def _forecast(phases: Sequence[Phase], round_: int, now: datetime) -> datetime |
 
 
 @dataclass(frozen=True)
-class ProductStand:
+class ProductStand(_Standing):
     """Where one ordered product stands now, without its history (the overview's list, counts and order)."""
 
     ordered_product_id: int
@@ -371,25 +379,6 @@ class ProductStand:
     state_since: datetime
     as_of: datetime
 
-    @property
-    def ended(self) -> bool:
-        """Tell whether the product is cancelled or its contract ended."""
-        return self.state in ENDED
-
-    @property
-    def is_live(self) -> bool:
-        """Tell whether the product is live on Amt24 (no change under way)."""
-        return self.state == S.LIVE
-
-    @property
-    def due(self) -> datetime | None:
-        """Return when the current state should be over (the work queue's due date)."""
-        return None if self.ended else due_date(self.state, self.state_since)
-
-    @property
-    def overdue(self) -> bool:
-        """Tell whether the current step takes longer than planned."""
-        return self.due is not None and self.as_of > self.due
 
 
 class _Counts:

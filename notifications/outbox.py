@@ -17,6 +17,7 @@ from audit.log import record
 from core.clock import utcnow
 from core.config import get_settings
 from core.errors import DomainError, NotFound
+from core.paging import capped_count
 from core.text import search_text
 from models import MailStatus, OutboxMail, Role
 from notifications.render import render_mail
@@ -75,7 +76,8 @@ class OutboxPage:
     """One page of mails, newest first, and how many match in all."""
 
     mails: list[OutboxMail]
-    total: int
+    total: int  # up to core.paging.COUNT_CAP (or the end of this page); ``more``: there are more than that
+    more: bool = False
 
 
 def list_mails(
@@ -99,21 +101,19 @@ def list_mails(
             | func.lower(OutboxMail.subject).contains(needle, autoescape=True)
             | func.lower(OutboxMail.event).contains(needle, autoescape=True)
         )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    total, more = capped_count(session, query, at_least=offset + limit)
     rows = session.exec(
         query.order_by(col(OutboxMail.created_at).desc(), col(OutboxMail.id).desc()).offset(offset).limit(limit)
     ).all()
-    return OutboxPage(mails=list(rows), total=int(total))
+    return OutboxPage(mails=list(rows), total=total, more=more)
 
 
-def count_by_status(session: Session, *, actor: Actor) -> dict[MailStatus, int]:
-    """Return how many mails are in each status (every status listed, zero included)."""
+def count_by_status(session: Session, *, actor: Actor) -> dict[MailStatus, tuple[int, bool]]:
+    """Return how many mails are in each status (every status listed, zero included), each counted up to
+    ``core.paging.COUNT_CAP`` by the status index: (count, whether there are more)."""
     require_staff(actor)
-    rows = session.exec(select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).all()
-    counts = dict.fromkeys(MailStatus, 0)
-    for status, number in rows:
-        counts[MailStatus(status)] = int(number)
-    return counts
+    return {status: capped_count(session, select(OutboxMail.id).where(OutboxMail.status == status))
+            for status in MailStatus}
 
 
 def count_waiting(session: Session) -> int:

@@ -18,6 +18,7 @@ from core.errors import DomainError, FieldErrors
 from lifecycle.changes import request_change
 from models import OUTCOME_NAMES, OrderedProductState, Role, TestOutcome
 from web.backoffice import show_feedback
+from web.cached import catalog_index
 from web.downloads import deferred, safe_filename
 from web.forms import field_error
 from web.guard import require_actor
@@ -53,7 +54,8 @@ if not is_record_id(raw_nr):
                "Kommune schaltet den Wartungsmodus auf Amt24 aus und informiert Bürgerinnen, Bürger und Unternehmen."
                if municipal else "Test, Abnahme und Livegang der Kommunen (nur lesen).")
     with session_scope() as session:
-        page = acceptance_page(session, actor=actor, number=page_number(LIST_PAGE), size=25)
+        page = acceptance_page(session, actor=actor, number=page_number(LIST_PAGE), size=25,
+                               catalogue=catalog_index().by_id)
     rows = page.items
     if not rows:
         st.info("Zurzeit ist kein Produkt im Test, abgenommen oder live. Sobald KISA einen Online-Antragsassistenten "

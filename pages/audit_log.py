@@ -9,7 +9,7 @@ from audit.log import list_events
 from core.db import session_scope
 from models import Role
 from web.guard import require_actor
-from web.text import fmt_datetime
+from web.text import at_least, fmt_datetime
 
 PAGE_SIZE = 50
 AREAS = {
@@ -39,7 +39,7 @@ with session_scope() as session:
     result = list_events(session, actor=actor, action_prefix=AREAS[area], text=text.strip(),
                          limit=PAGE_SIZE, offset=page_no * PAGE_SIZE)
 
-st.write("1 Eintrag" if result.total == 1 else f"{result.total} Einträge")
+st.write("1 Eintrag" if result.total == 1 and not result.more else f"{at_least(result.total, result.more)} Einträge")
 st.dataframe(
     [
         {
@@ -58,6 +58,6 @@ prev_col, next_col = st.columns(2)
 if page_no > 0 and prev_col.button("← Neuere"):
     st.session_state["audit_page"] = page_no - 1
     st.rerun()
-if (page_no + 1) * PAGE_SIZE < result.total and next_col.button("Ältere →"):
+if ((page_no + 1) * PAGE_SIZE < result.total or result.more) and next_col.button("Ältere →"):
     st.session_state["audit_page"] = page_no + 1
     st.rerun()

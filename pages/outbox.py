@@ -20,7 +20,7 @@ from notifications.outbox import (
 )
 from notifications.render import EVENTS
 from web.guard import require_actor
-from web.text import fmt_datetime, md
+from web.text import at_least, fmt_datetime, md
 
 PAGE_SIZE = 50
 ALL = "Alle"
@@ -55,14 +55,14 @@ with session_scope() as session:
     unclear_ids = unclear_mail_ids(session, actor=actor)
 
 for column, status in zip(st.columns(len(MailStatus)), MailStatus, strict=True):
-    column.metric(STATUS_NAMES[status], counts[status])
+    column.metric(STATUS_NAMES[status], at_least(*counts[status]))
 if unclear_ids:
     numbers = ", ".join(str(i) for i in unclear_ids)
     st.warning(f"Unklarer Versandstand bei Nr. {numbers}: der Versand wurde begonnen, aber nicht abgeschlossen. "
                "Diese E-Mails werden nicht automatisch erneut versendet – bitte beim Empfänger nachfragen "
                "und bei Bedarf erneut in den Versand geben.", icon=":material/help:")
 
-st.write("1 E-Mail" if result.total == 1 else f"{result.total} E-Mails")
+st.write("1 E-Mail" if result.total == 1 and not result.more else f"{at_least(result.total, result.more)} E-Mails")
 st.dataframe(
     [
         {
@@ -84,7 +84,7 @@ if page_no > 0 and prev_col.button("← Neuere"):
     st.session_state["outbox_page"] = page_no - 1
     st.session_state.pop("outbox_pick", None)
     st.rerun()
-if (page_no + 1) * PAGE_SIZE < result.total and next_col.button("Ältere →"):
+if ((page_no + 1) * PAGE_SIZE < result.total or result.more) and next_col.button("Ältere →"):
     st.session_state["outbox_page"] = page_no + 1
     st.session_state.pop("outbox_pick", None)
     st.rerun()

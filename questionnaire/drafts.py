@@ -30,6 +30,7 @@ from models import (
     Role,
     User,
 )
+from orders.listing import matching, oldest_first_ids, search_matches
 from questionnaire.checks import Problem, ValueProblem, clean_step, clean_value, is_required, problems
 from questionnaire.definition import MASTER_KEYS, Step
 from questionnaire.store import (
@@ -280,6 +281,9 @@ class QuestionnaireRow:
         return self.state in EDITABLE
 
 
+ENDED_STATES = (OrderedProductState.CANCELLED, OrderedProductState.TERMINATED)  # not listed
+
+
 def _questionnaire_rows_query(actor: Actor) -> Any:
     statement: Any = (
         # Only the columns the list shows: never the answers (kilobytes of JSON per questionnaire).
@@ -289,7 +293,7 @@ def _questionnaire_rows_query(actor: Actor) -> Any:
         .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
         .join(Municipality, col(Municipality.id) == OrderedProduct.municipality_id)
         .outerjoin(Questionnaire, col(Questionnaire.ordered_product_id) == OrderedProduct.id)
-        .where(col(OrderedProduct.state).not_in([OrderedProductState.CANCELLED, OrderedProductState.TERMINATED]))
+        .where(col(OrderedProduct.state).not_in(list(ENDED_STATES)))
     )
     return scope_to_tenant(statement, actor, OrderedProduct.municipality_id)
 
@@ -311,20 +315,25 @@ def list_questionnaires(session: Session, *, actor: Actor) -> list[Questionnaire
 
 def questionnaire_page(session: Session, *, actor: Actor, states: tuple[OrderedProductState, ...] = (),
                        search: str = "", number: int = 1, size: int = 25) -> Page[QuestionnaireRow]:
-    """Return page ``number`` of :func:`list_questionnaires` (same order), only ``states`` (all when empty) and,
-    with ``search``, only rows whose municipality, AGS or product contains it; counted and cut in the database."""
+    """Return page ``number`` of the rows of :func:`list_questionnaires`, longest in their current state first (for
+    KISA: what was submitted first is read first), only ``states`` (all but ended ones when empty) and, with
+    ``search``, only rows whose municipality, AGS or product contains it; counted and cut in the database.
+
+    Filtered, counted and ordered on the ordered products alone (indexes on state and state_since, the search resolved
+    to product and municipality ids); only the page's rows are joined with names and questionnaires.
+    """
     require_role(actor, Role.KOMMUNE, Role.KISA, Role.ADMIN)
-    query = _questionnaire_rows_query(actor)
-    if states:
-        query = query.where(col(OrderedProduct.state).in_(list(states)))
-    needle = search_text(search).lower()
-    if needle:  # % and _ are searched literally (autoescape)
-        query = query.where(col(Municipality.name).icontains(needle, autoescape=True)
-                            | col(Municipality.ags).icontains(needle, autoescape=True)
-                            | col(CatalogProduct.name).icontains(needle, autoescape=True))
-    total = int(session.execute(sa_select(func.count()).select_from(query.subquery())).scalar_one())
+    wanted = states or tuple(s for s in OrderedProductState if s not in ENDED_STATES)
+    matches = search_matches(session, search_text(search))
+
+    def filtered(query: Any, *chosen: OrderedProductState) -> Any:
+        query = query.where(col(OrderedProduct.state).in_(list(chosen or wanted)))
+        return matching(scope_to_tenant(query, actor, OrderedProduct.municipality_id), matches)
+
+    total = int(session.execute(filtered(sa_select(func.count()).select_from(OrderedProduct))).scalar_one())
     number = clamp(number, total, size)
-    rows = session.execute(query.order_by(col(Municipality.name), col(CatalogProduct.name), col(OrderedProduct.id))
-                           .offset((number - 1) * size).limit(size)).all()
+    ids = oldest_first_ids(session, filtered, wanted, offset=(number - 1) * size, size=size)
+    rows = session.execute(_questionnaire_rows_query(actor).where(col(OrderedProduct.id).in_(ids))
+                           .order_by(col(OrderedProduct.state_since), col(OrderedProduct.id))).all()
     return Page(_questionnaire_rows(rows), total, number, size)
 

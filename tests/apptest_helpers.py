@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 from streamlit.runtime.pages_manager import PagesManager
@@ -46,6 +47,7 @@ def app_like_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     3. server.py hands ``web.errors.handle_script_error`` to ``st.App(on_script_error=...)``: an exception in a
        button callback shows the German message. AppTest's script runner has no such parameter; set it.
     """
+    st.cache_data.clear()  # 4. cached reads keyed by database contents must not outlive the test's database
     original_init = PagesManager.__init__
 
     def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:

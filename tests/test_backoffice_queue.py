@@ -263,4 +263,7 @@ def test_the_municipality_choice_lists_at_most_a_limit_and_finds_the_rest_by_nam
     assert none.items == () and none.matched == 0
     assert municipality_with_orders(session, actor=w.kisa, ags=w.town.ags).products == 3
     assert municipality_with_orders(session, actor=w.kisa, ags="99999999") is None
+    assert municipality_with_orders(session, actor=w.kisa, ags="1462\x00723") is None  # a hand-typed address
+    assert [c.name for c in find_municipalities_with_orders(session, actor=w.kisa, search="Ries\x00").items] == [
+        "Riesa"]  # the NUL is dropped, not sent to the database
     session.commit()

@@ -125,3 +125,18 @@ def test_demo_reset_keeps_a_real_problem_thread_a_demo_kisa_person_answered(sess
     assert session.get(OrderedProduct, ordered.id) is not None and session.get(ProblemReport, report_id) is not None
     messages = session.exec(select(ProblemMessage).where(ProblemMessage.report_id == report_id)).all()
     assert [(m.author_id is None, m.from_kisa) for m in messages] == [(False, False), (True, True)]
+
+
+def test_db_analyze_gives_the_query_planner_statistics(engine, session):
+    make_user(session)
+    session.commit()
+    result = runner.invoke(app, ["db", "analyze"])
+    assert result.exit_code == 0, result.output
+    assert "Statistiken für die Abfrageplanung aktualisiert." in result.output
+    with engine.connect() as conn:  # the planner reads them from here: SQLite's stat table, PostgreSQL's pg_stats
+        if engine.dialect.name == "sqlite":
+            tables = {row[0] for row in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
+        else:
+            tables = {row[0] for row in conn.exec_driver_sql(
+                "SELECT tablename FROM pg_stats WHERE schemaname = current_schema()")}
+    assert "user" in tables

@@ -117,8 +117,8 @@ def test_staff_see_every_municipalitys_mail_with_filters_and_counts(engine, sess
     assert list_mails(session, actor=staff, text="antragseingang").total == 1  # subject
     assert list_mails(session, actor=staff, text="100%_").total == 0  # wildcards are literal
     assert list_mails(session, actor=staff, limit=2, offset=2).mails[0].to_address == "anna@nordheim.example"
-    assert count_by_status(session, actor=staff) == {MailStatus.PENDING: 2, MailStatus.SENDING: 0,
-                                                     MailStatus.SENT: 1, MailStatus.FAILED: 0}
+    assert count_by_status(session, actor=staff) == {MailStatus.PENDING: (2, False), MailStatus.SENDING: (0, False),
+                                                     MailStatus.SENT: (1, False), MailStatus.FAILED: (0, False)}
     assert count_waiting(session) == 2
     assert get_mail(session, actor=staff, mail_id=first.id).subject == first.subject
     with pytest.raises(NotFound):
@@ -170,3 +170,18 @@ def test_a_recently_claimed_mail_is_not_unclear_yet(engine, session):
     session.commit()
     with pytest.raises(DomainError):
         retry_mail(session, actor=kisa, mail_id=mail.id)
+
+
+def test_long_lists_are_counted_up_to_a_cap_and_say_there_are_more(session, monkeypatch):
+    from core import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)  # as with 200,000 mails nationwide
+    staff = actor_of(make_user(session, role=Role.KISA))
+    for n in range(4):
+        put(session, to=f"person{n}@nordheim.example")
+    first = list_mails(session, actor=staff, limit=1)
+    assert (first.total, first.more, len(first.mails)) == (2, True, 1)  # "mehr als 2"
+    last = list_mails(session, actor=staff, limit=1, offset=3)  # the page shown is always counted to its end
+    assert (last.total, last.more, len(last.mails)) == (4, False, 1)
+    assert count_by_status(session, actor=staff)[MailStatus.PENDING] == (2, True)
+    assert count_by_status(session, actor=staff)[MailStatus.SENT] == (0, False)

@@ -77,3 +77,17 @@ def test_long_log_is_paged_and_a_new_filter_starts_at_the_newest(engine, session
     click(at, "Ältere →")
     run(at, at.text_input(key="audit_text").input("Fehlversuch 5"))  # 50–54: fewer than one page
     assert "5 Einträge" in texts(at, "markdown") and len(table(at)) == 5
+
+
+def test_a_long_log_says_mehr_als_and_still_pages_on(engine, session, monkeypatch):
+    from core import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)  # as with a million events nationwide: counted to the page's end only
+    for n in range(60):
+        record(session, action="login.failed", entity_type="user", entity_id=7, actor_label=f"p{n}@example.org",
+               details=f"Fehlversuch {n}.")
+    session.commit()
+    at = audit_page(engine, session)
+    assert "mehr als 50 Einträge" in texts(at, "markdown") and len(table(at)) == 50
+    click(at, "Ältere →")
+    assert "60 Einträge" in texts(at, "markdown") and len(table(at)) == 10

@@ -344,7 +344,12 @@ def test_staff_list_of_questionnaires_is_filtered_and_paged_in_the_database(sess
     everything = list_questionnaires(session, actor=world.kisa)
     first = questionnaire_page(session, actor=world.kisa, number=1, size=2)
     rest = questionnaire_page(session, actor=world.kisa, number=2, size=2)
-    assert first.items + rest.items == everything[:4] and first.total == len(everything)
+    paged = first.items + rest.items
+    assert first.total == len(everything) and len(paged) == min(4, len(everything))
+    assert {r.ordered_product_id for r in paged} <= {r.ordered_product_id for r in everything}
+    since = {o.id: o.state_since for o in session.exec(select(OrderedProduct)).all()}
+    order = [(since[r.ordered_product_id], r.ordered_product_id) for r in paged]
+    assert order == sorted(order)  # longest in its state first: what was submitted first is read first
     riesa = questionnaire_page(session, actor=world.kisa, search="RIESA", size=50)
     assert riesa.total == 3 and {r.municipality_name for r in riesa.items} == {"Riesa"}
     assert questionnaire_page(session, actor=world.kisa, states=(OrderedProductState.ORDERED,)).total == len(everything)

@@ -8,11 +8,27 @@ from typing import Any
 
 import streamlit as st
 
+from accounts.access import require_staff
 from accounts.actor import Actor
 from backoffice import municipality_choice
-from backoffice.municipality_choice import MunicipalityChoice, find_municipalities_with_orders
+from backoffice.municipality_choice import (
+    MunicipalityChoice,
+    MunicipalityChoices,
+    find_municipalities_with_orders,
+    orders_version,
+)
+from core.config import get_settings
 from core.db import session_scope
 from web.text import count, number
+
+
+@st.cache_data(max_entries=200, ttl=3600, show_spinner=False)
+def _choices(version: tuple[int, str], database: str, search: str, keep: int | None, limit: int,
+             _actor: Actor) -> MunicipalityChoices:
+    """The municipalities for a search, shared by all staff until an ordered product is added (``version``)."""
+    del version, database  # cache keys only
+    with session_scope() as session:
+        return find_municipalities_with_orders(session, actor=_actor, search=search, keep=keep, limit=limit)
 
 
 def municipality_picker(actor: Actor, *, key: str, label: str = "Kommune", placeholder: str = "Kommune wählen",
@@ -26,9 +42,11 @@ def municipality_picker(actor: Actor, *, key: str, label: str = "Kommune", place
     state = st.session_state
     search_key = f"{key}_suche"
     chosen = state.get(key)
+    require_staff(actor)  # before the cache: it holds what staff may see
     with session_scope() as session:
-        choices = find_municipalities_with_orders(session, actor=actor, search=state.get(search_key) or "",
-                                                  keep=chosen)
+        version = orders_version(session)
+    choices = _choices(version, get_settings().effective_database_url(), state.get(search_key) or "", chosen,
+                       municipality_choice.LIMIT, actor)
     if empty is not None and not choices.items and not state.get(search_key):
         st.info(empty, icon=":material/info:")
         return None

@@ -57,6 +57,11 @@ def number(value: int) -> str:
     return format_decimal(value, locale="de_DE")
 
 
+def at_least(value: int, more: bool) -> str:
+    """Return a capped count the German way: ``10.000`` or, when there are more, ``mehr als 10.000``."""
+    return f"mehr als {number(value)}" if more else number(value)
+
+
 def count(number: int, singular: str, plural: str) -> str:
     """Return e.g. ``1 Fragebogen`` or ``3 Fragebögen``."""
     return f"{number} {singular if number == 1 else plural}"

@@ -71,7 +71,7 @@ def build(url: str, *, small: bool) -> dict[str, Any]:
     from bench.scale.templates import harvest
     from bench.scale.world import Sizes, World, gemeinde_rows
     from core.clock import utcnow
-    from core.db import make_engine
+    from core.db import make_engine, refresh_statistics
     from models import AuditEvent, ModelContract
     from orders.defaults import ensure_defaults
 
@@ -119,11 +119,9 @@ def build(url: str, *, small: bool) -> dict[str, Any]:
             "action": "demo.seeded", "entity_type": "demo", "entity_id": "", "municipality_id": None,
             "details": "Skalierungsdaten (bench/scale/generate.py) angelegt: Beispieldaten, keine echten Personen."}])
         bulk.reset_sequences(conn, tables.values())
-    if engine.dialect.name == "postgresql":  # autovacuum would do this soon after a real import
-        began = time.perf_counter()
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE")
-        timings["analyze"] = time.perf_counter() - began
+    began = time.perf_counter()  # as `oaa db analyze` after a large import (PostgreSQL: autovacuum would, soon)
+    refresh_statistics(engine)
+    timings["analyze"] = time.perf_counter() - began
     counts = {}
     with engine.connect() as conn:
         for name, table in sorted(tables.items()):
