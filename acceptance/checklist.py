@@ -8,12 +8,12 @@ testers test what KISA set up.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from catalog.schema import DELIVERY_NAMES, DataDelivery, OutputField, Product
 from catalog.store import get_product
@@ -247,11 +247,46 @@ def plan_for(session: Session, ordered: OrderedProduct, *, catalogue: Mapping[st
     ``catalogue``: products already read (id → product, e.g. a page's cached catalogue), so a list of many ordered
     products does not read and check each product's catalogue entry again.
     """
+    answers = configuration_answers(session, ordered)
+    return _plan(session, ordered, answers, gemeinde_names(session, answers), catalogue)
+
+
+def _plan(session: Session, ordered: OrderedProduct, answers: dict[str, Any], names: Mapping[str, str],
+          catalogue: Mapping[str, Product] | None) -> TestPlan:
     known = catalogue.get(ordered.product_id) if catalogue is not None else None
     product = known if known is not None else get_product(session, ordered.product_id)[0]
-    answers = configuration_answers(session, ordered)
-    items = checklist_for(product, answers, gemeinde_names(session, answers))
-    return TestPlan(product, answers, items, named_testers(answers))
+    return TestPlan(product, answers, checklist_for(product, answers, names), named_testers(answers))
+
+
+def plans_for(session: Session, ordered: Sequence[OrderedProduct], *,
+              catalogue: Mapping[str, Product] | None = None) -> dict[int, TestPlan]:
+    """Return ``plan_for`` of each of ``ordered`` by id, with the answers and names of all of them read at once
+    (a page of 25 products: four queries instead of a hundred)."""
+    ids = [o.id or 0 for o in ordered]
+    if not ids:
+        return {}
+    questionnaires = dict(session.exec(select(Questionnaire.ordered_product_id, Questionnaire.id)
+                                       .where(col(Questionnaire.ordered_product_id).in_(ids))).all())
+    drafts = dict(session.exec(select(Questionnaire.id, Questionnaire.answers)
+                               .where(col(Questionnaire.id).in_(list(questionnaires.values())))).all())
+    latest = (select(QuestionnaireSubmission.questionnaire_id, func.max(QuestionnaireSubmission.number).label("n"))
+              .where(col(QuestionnaireSubmission.questionnaire_id).in_(list(questionnaires.values())))
+              .group_by(col(QuestionnaireSubmission.questionnaire_id)).subquery())
+    submitted = dict(session.exec(
+        select(QuestionnaireSubmission.questionnaire_id, QuestionnaireSubmission.answers)
+        .join(latest, (col(QuestionnaireSubmission.questionnaire_id) == latest.c.questionnaire_id)
+              & (col(QuestionnaireSubmission.number) == latest.c.n))).all())
+    answers: dict[int, dict[str, Any]] = {}
+    for item in ordered:  # as configuration_answers: the latest submission, else the draft, else the master data
+        qid = questionnaires.get(item.id or 0)
+        if qid is None:
+            answers[item.id or 0] = master_answers(session, item.municipality_id)[0]
+        else:
+            answers[item.id or 0] = load_answers(submitted[qid] if qid in submitted else drafts.get(qid, ""))
+    wanted = sorted({str(a) for given in answers.values() for a in given.get("zustaendigkeit.gemeinden") or []})
+    names = ({g.ags: g.name for g in session.exec(select(Gemeinde).where(col(Gemeinde.ags).in_(wanted))).all()}
+             if wanted else {})
+    return {item.id or 0: _plan(session, item, answers[item.id or 0], names, catalogue) for item in ordered}
 
 
 def item_label(session: Session, ordered: OrderedProduct, key: str) -> str:

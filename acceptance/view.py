@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
-from acceptance.checklist import plan_for
+from acceptance.checklist import plan_for, plans_for
 from acceptance.launch import LaunchTaskView, launch_tasks
 from acceptance.record import acceptance_gaps, open_problems, testing_since
 from acceptance.results import current_round, results_of
@@ -231,14 +231,16 @@ def _rows(session: Session, found: Sequence[Any], catalogue: Mapping[str, Produc
         select(ProblemReport.ordered_product_id, func.count()).where(
             col(ProblemReport.ordered_product_id).in_(ids), ProblemReport.status == ProblemStatus.OPEN)
         .group_by(col(ProblemReport.ordered_product_id))).all()) if ids else {}
-    in_test = _rounds_and_results(session, [o.id or 0 for o, *_rest in found if o.state == S.TESTING])
+    testing = [o for o, *_rest in found if o.state == S.TESTING]
+    in_test = _rounds_and_results(session, [o.id or 0 for o in testing])
+    plans = plans_for(session, testing, catalogue=catalogue)
     rows = []
     for ordered, product_name, municipality_name, ags in found:
         oid = ordered.id or 0
         tested = total = None
         failed = 0
         if ordered.state == S.TESTING:
-            plan = plan_for(session, ordered, catalogue=catalogue)
+            plan = plans[oid]
             results = in_test[oid]
             total = len(plan.items)
             tested = sum(1 for item in plan.items if item.key in results)

@@ -31,7 +31,7 @@ from web.guard import require_actor
 from web.journey_chart import municipality_chart, municipality_table, product_chart
 from web.municipality_picker import municipality_picker
 from web.navigation import is_record_id, view_button
-from web.paging import first_page, page_controls, page_number
+from web.paging import first_page, page_controls, page_number, page_size
 from web.text import count, fmt_date, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -39,7 +39,7 @@ staff = actor.role != Role.KOMMUNE
 state = st.session_state
 CHOICE = "jr_kommune"
 PAGE = "jr_page"
-PAGE_SIZE = 20  # products per page, in the chart and in the list
+SIZE = "jr_size"  # products per page, in the chart and in the list: 10 unless chosen otherwise
 
 # Where a next step happens: page key (journey.timeline.NEXT_STEPS) -> file, link text, icon, for whom.
 PAGES: dict[str, tuple[str, str, str, bool]] = {
@@ -256,7 +256,7 @@ def _overview() -> None:
                            args=(PAGE,))
     needle = search_text(search).casefold()
     matching = [p for p in overview.most_urgent_first() if needle in p.product_name.casefold()]
-    page = page_of(matching, page_number(PAGE), PAGE_SIZE)
+    page = page_of(matching, page_number(PAGE), page_size(SIZE))
     if not page.items:
         st.info("Kein bestelltes Produkt passt zu diesem Filter.", icon=":material/search_off:")
         return
@@ -275,7 +275,7 @@ def _overview() -> None:
     st.caption("Zuerst, was überfällig ist, dann nach Fälligkeit; danach live, zuletzt storniert oder beendet.")
     for journey in journeys:
         _product_row(journey, overview.ags)
-    page_controls(PAGE, page)
+    page_controls(PAGE, page, size_key=SIZE)
 
 
 raw_nr = st.query_params.get("nr", "")

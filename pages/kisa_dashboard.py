@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from accounts.actor import Actor
@@ -10,12 +9,12 @@ from backoffice.dashboard import Dashboard, dashboard, dashboard_version
 from core.config import get_settings
 from core.db import session_scope
 from models import Role
-from web.charts import show_chart
+from web.charts import bar_chart, channel, show_chart
 from web.guard import require_actor
 from web.text import fmt_date
 
-WHOLE = alt.Axis(tickMinStep=1, format="d")  # counts: no 0.2 steps
-LABELS = alt.Axis(labelLimit=260)  # German state names are long
+WHOLE = {"tickMinStep": 1, "format": "d"}  # counts: no 0.2 steps
+LABELS = {"labelLimit": 260}  # German state names are long
 
 
 
@@ -44,9 +43,8 @@ st.header("Wo die Produkte stehen")
 states = [{"Stand": name, "Produkte": count} for name, count in figures.per_state.items() if count]
 if states:
     show_chart(
-        alt.Chart(alt.Data(values=states)).mark_bar().encode(
-            x=alt.X("Produkte:Q", title="Produkte", axis=WHOLE), y=alt.Y("Stand:N", sort=None, title=None, axis=LABELS),
-            tooltip=["Stand:N", "Produkte:Q"]),
+        bar_chart(states, x=channel("Produkte:Q", title="Produkte", axis=WHOLE),
+                  y=channel("Stand:N", sort=None, title=None, axis=LABELS), tooltip=["Stand:N", "Produkte:Q"]),
         description="Balkendiagramm: Anzahl der bestellten Produkte je Stand.", table=states,
     )
 else:
@@ -56,9 +54,9 @@ st.header("Durchsatz je Woche")
 weeks = [{"Woche": fmt_date(w.week_start), "Anzahl": w.submitted, "Ereignis": "eingereicht"} for w in figures.weeks]
 weeks += [{"Woche": fmt_date(w.week_start), "Anzahl": w.live, "Ereignis": "live gegangen"} for w in figures.weeks]
 show_chart(
-    alt.Chart(alt.Data(values=weeks)).mark_bar().encode(
-        x=alt.X("Woche:O", sort=None, title="Woche ab"), y=alt.Y("Anzahl:Q", title="Produkte", axis=WHOLE),
-        xOffset="Ereignis:N", color=alt.Color("Ereignis:N", title=None), tooltip=["Woche:O", "Ereignis:N", "Anzahl:Q"]),
+    bar_chart(weeks, x=channel("Woche:O", sort=None, title="Woche ab"), y=channel("Anzahl:Q", title="Produkte", axis=WHOLE),
+              xOffset=channel("Ereignis:N"), color=channel("Ereignis:N", title=None),
+              tooltip=["Woche:O", "Ereignis:N", "Anzahl:Q"]),
     description="Balkendiagramm: je Woche die Anzahl der eingereichten und der live gegangenen Produkte.",
     table=[{"Woche ab": fmt_date(w.week_start), "eingereicht": w.submitted, "live gegangen": w.live} for w in figures.weeks],
 )
@@ -66,9 +64,8 @@ show_chart(
 st.header("Dauer je Phase (Median in Tagen)")
 if figures.lead_days:
     show_chart(
-        alt.Chart(alt.Data(values=[{"Phase": k, "Tage": v} for k, v in figures.lead_days.items()])).mark_bar().encode(
-            x=alt.X("Tage:Q", title="Tage"), y=alt.Y("Phase:N", sort=None, title=None, axis=LABELS),
-            tooltip=["Phase:N", "Tage:Q"]),
+        bar_chart([{"Phase": k, "Tage": v} for k, v in figures.lead_days.items()], x=channel("Tage:Q", title="Tage"),
+                  y=channel("Phase:N", sort=None, title=None, axis=LABELS), tooltip=["Phase:N", "Tage:Q"]),
         description="Balkendiagramm: mittlere Dauer (Median) jeder Phase in Tagen.",
         table=[{"Phase": k, "Tage (Median)": f"{v:.1f}".replace(".", ",")} for k, v in figures.lead_days.items()],
     )

@@ -10,12 +10,12 @@ from models import STATE_NAMES, OrderedProductState, Role
 from web.backoffice import assign_control, due_text, show_feedback
 from web.guard import require_actor
 from web.municipality_picker import municipality_picker
-from web.paging import first_page, page_controls, page_number
+from web.paging import first_page, page_controls, page_number, page_size
 from web.text import count, md
 
 FEEDBACK = "kq_feedback"
 PAGE = "kq_page"
-PAGE_SIZE = 25
+SIZE = "kq_size"  # entries per page, 10 unless chosen otherwise
 
 actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Arbeitsvorrat")
@@ -42,7 +42,7 @@ overdue_only = overdue_col.toggle("nur überfällige", key="kq_overdue", on_chan
 with session_scope() as session:
     page = queue_page(session, actor=actor, states=tuple(chosen_states or OrderedProductState), municipality_id=town,
                       search=search, assigned_to_id=actor.user_id if mine else None, overdue_only=overdue_only,
-                      number=page_number(PAGE), size=PAGE_SIZE)
+                      number=page_number(PAGE), size=page_size(SIZE))
 items = page.items
 
 show_feedback(FEEDBACK)
@@ -72,4 +72,4 @@ for item in items:
         link_col.page_link("pages/kisa_case.py", label="Öffnen", icon=":material/open_in_new:",
                            query_params={"nr": str(item.ordered_product_id)})
 
-page_controls(PAGE, page)
+page_controls(PAGE, page, size_key=SIZE)

@@ -28,6 +28,7 @@ from models import (
     Questionnaire,
     ReleaseNotice,
     Role,
+    StateChange,
 )
 from questionnaire.checks import clean_free_text
 from releases.publish import ENDED, change_hint, version_key, what_to_do
@@ -365,6 +366,14 @@ def release_overview(session: Session, *, actor: Actor, product_id: str | None =
         for n, state, town, ags, name in session.execute(query.offset((open_at - 1) * open_size_).limit(open_size_)).all()
     ]
     return ReleaseOverview(releases_page=releases_page, open_page=Page(open_reviews, open_total, open_at, open_size_))
+
+
+def overview_version(session: Session) -> tuple[int, str, int]:
+    """Return what changes whenever ``release_overview`` could: a new notice, a check, a product's state."""
+    newest, checked = session.execute(sa_select(func.max(col(ReleaseNotice.id)),
+                                                func.max(col(ReleaseNotice.reviewed_at)))).one()
+    changed = session.execute(sa_select(func.max(col(StateChange.id)))).scalar_one()
+    return int(newest or 0), checked.isoformat() if checked else "", int(changed or 0)
 
 
 def open_review_count(session: Session, *, actor: Actor) -> int:

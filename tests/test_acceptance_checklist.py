@@ -127,3 +127,22 @@ def test_the_step_5_domain_runs_without_streamlit():
             "print('streamlit' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_plans_of_a_whole_page_read_at_once_are_those_read_one_by_one(session):
+    from sqlmodel import select
+
+    from acceptance.checklist import plan_for, plans_for
+    from models import OrderedProduct
+    from tests.demo_world import seed_whole_story
+
+    seed_whole_story(session)  # every stage: drafts, submissions, resubmissions, a Verwaltungsgemeinschaft, none
+    ordered = list(session.exec(select(OrderedProduct)).all())
+    together = plans_for(session, ordered)
+    assert len(ordered) > 20 and set(together) == {o.id for o in ordered}
+    for item in ordered:
+        alone = plan_for(session, item)
+        assert (together[item.id].answers, together[item.id].testers) == (alone.answers, alone.testers)
+        assert together[item.id].items == alone.items, item.id
+    assert any(plan.item("zustaendigkeit") and "Burkau" in plan.item("zustaendigkeit").hint
+               for plan in together.values())  # member municipalities named from the one shared lookup

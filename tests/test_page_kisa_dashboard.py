@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import altair as alt
+
 from models import Role
 from questionnaire.submission import submit
 from tests.apptest_helpers import all_text, app_like_server, open_page  # noqa: F401  (autouse fixture)
@@ -31,6 +35,9 @@ def test_overview_shows_counts_charts_and_district_coverage(engine, session):
 def test_every_chart_is_described_and_its_figures_are_given_as_tables(engine, session):
     at = _overview_with_one_submission(engine, session)
     assert [c.proto.alt.split(":")[0] for c in at.get("vega_lite_chart")] == ["Balkendiagramm"] * 3
+    for chart in at.get("vega_lite_chart"):  # written as plain Vega-Lite: checked against its schema
+        spec = json.loads(chart.proto.spec)  # the rows travel beside the spec (Arrow), so the check gets none
+        alt.Chart.from_dict({"data": {"values": []}, **spec}, validate=True)
     assert [e.label for e in at.expander] == ["Die Zahlen des Diagramms als Tabelle"] * 3
     per_state, per_week, per_phase = (t.value for t in at.table)
     assert per_state.loc["Konfiguration eingereicht", "Produkte"] == 1 and per_state["Produkte"].sum() == 4

@@ -97,3 +97,26 @@ def test_municipal_users_have_no_work_queue(engine, session):
     at = open_page(engine, user=coordinator)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/kisa_queue.py")
+
+
+def test_ten_entries_a_page_unless_kisa_chooses_more(engine, session):
+    from tests.builders import make_municipality
+
+    world = make_world(session)
+    kisa, _ = users(session, world)
+    for _n in range(12):  # twelve municipalities have submitted the Meldebescheinigung
+        town = make_municipality(session)
+        session.add(OrderedProduct(municipality_id=town.id, product_id=world.ordered["meldebescheinigung"].product_id,
+                                   state=OrderedProductState.SUBMITTED))
+    session.commit()
+    at = open_page(engine, "kisa_queue", user=kisa)
+
+    def opened(at) -> int:
+        return sum(1 for p in at.get("page_link") if p.proto.label == "Öffnen")
+
+    assert "**12 Vorgänge**" in all_text(at) and opened(at) == 10
+    assert "Seite 1 von 2 (Einträge 1–10 von 12)" in all_text(at)
+    run(at, at.button(key="kq_page_next").click())
+    assert opened(at) == 2
+    run(at, at.selectbox(key="kq_size").set_value(25))  # back to the first page, all twelve on it
+    assert opened(at) == 12 and "Seite 1 von" not in all_text(at)

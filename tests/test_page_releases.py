@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import altair as alt
+
 from catalog.store import get_product
 from models import OrderedProductState, ReleaseNotice
 from releases.publish import publish_release
@@ -56,6 +60,8 @@ def test_kisa_publishes_a_release_after_the_confirmation_and_sees_the_open_revie
             "Bei 1 Kommune ist die Konfiguration zur Prüfung markiert.") in texts(at, "success")
     assert at.text_input(key="rel_version").value == "" and at.text_area(key="rel_notes").value == ""
     assert "Aktuelle Version: **1.3** vom" in all_text(at)
+    [chart] = at.get("vega_lite_chart")  # reviews done and open per release, as plain Vega-Lite: check the schema
+    alt.Chart.from_dict({"data": {"values": []}, **json.loads(chart.proto.spec)}, validate=True)
     notices = load(engine, ReleaseNotice)
     assert sorted((n.municipality_id, n.review_required) for n in notices) == sorted(
         [(world.town.id, True), (world.other_town.id, False)])

@@ -24,9 +24,24 @@ def _go(key: str, number: int) -> None:
     st.session_state[key] = number
 
 
-def page_controls(key: str, page: Page[Any]) -> None:
-    """Show where the page lies and the buttons to the neighbouring pages (nothing for a single page)."""
+SIZES = (10, 25, 50)  # "Einträge je Seite": the smallest is the default (a short page renders fastest)
+
+
+def page_size(key: str) -> int:
+    """Return the entries per page the person chose under the list (``page_controls(..., size_key=key)``)."""
+    value = st.session_state.get(key, SIZES[0])
+    return value if value in SIZES else SIZES[0]
+
+
+def page_controls(key: str, page: Page[Any], *, size_key: str | None = None) -> None:
+    """Show where the page lies and the buttons to the neighbouring pages (nothing for a single page).
+
+    With ``size_key``, also a choice of how many entries a page shows (read with ``page_size(size_key)``).
+    """
     st.session_state[key] = page.number  # a clamped page number sticks
+    if size_key is not None and page.total > SIZES[0]:
+        st.session_state[size_key] = page_size(size_key)
+        st.selectbox("Einträge je Seite", SIZES, key=size_key, on_change=first_page, args=(key,), width=160)
     if page.pages <= 1:
         return
     back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
