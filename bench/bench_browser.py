@@ -77,7 +77,7 @@ SEARCH_CANDIDATES = ("Hund", "Ummeldung", "Gewerbe", "Wohngeld", "Fischerei", "B
 STEPS = ("kontakte", "datenschutz")  # the questionnaire steps clicked in turn
 MARKDOWN = '[data-testid="stMarkdownContainer"]'
 LIVE_PAUSE_MS = 250  # st.text_input(live=True) sends the text this long after the last input (Streamlit's default)
-QUEUE_PAGE_SIZE = 25  # items per page of pages/kisa_queue.py (PAGE_SIZE there)
+QUEUE_PAGE_SIZE = 10  # the Arbeitsvorrat shows 10 entries a page unless chosen otherwise (pages/kisa_queue.py)
 SERVER_CPU, BROWSER_CPU = 0, 1  # with --pin: the app server on the first CPU, Chromium on the second
 
 # Set on the page before an action: remember when the next input event of ``kind`` happened, and watch the DOM from
@@ -250,7 +250,7 @@ async def search_turns(page: Page, url: str, path: str, turns: list[tuple[str, l
     """Type the queries of ``turns`` in turn into the page's search box; time each to its targets: a live search box
     (``st.text_input(live=True)``) from the input event that completes the query, another one from the Enter key."""
     await page.goto(f"{url}/{path}")
-    box = page.get_by_label("Suche")
+    box = page.get_by_label("Suche", exact=True)  # not "Kommune suchen" (the picker of a long list)
     await expect(box).to_be_visible(timeout=TIMEOUT)
     times = []
     for i in range(repeat + 1):
