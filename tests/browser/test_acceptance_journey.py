@@ -182,5 +182,8 @@ def test_kisa_sets_up_and_the_municipality_tests_accepts_and_goes_live(page: Pag
     settled(town)
     town.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Fortschritt").click()
     expect(town.get_by_role("heading", name="Fortschritt")).to_be_visible()
+    # live products come after those still under way (10 a page): find it by its name, as a coordinator would
+    town.get_by_label("Produkte filtern (Name)").fill(PRODUCT)
+    town.get_by_label("Produkte filtern (Name)").press("Enter")
     progress_row = town.get_by_test_id("stHorizontalBlock").filter(has_text=PRODUCT)
     expect(progress_row.get_by_text("live", exact=True)).to_be_visible()
