@@ -50,15 +50,14 @@ def oldest_first_ids(session: Session, filtered: Callable[[Any, OrderedProductSt
                      states: Iterable[OrderedProductState], *, offset: int, size: int) -> list[int]:
     """Return the ids of one page of ordered products in ``states``, longest in their state first.
 
-    ``filtered(query, state)`` adds the list's other filters to a query over ordered products in one state. One
+    ``filtered(query, state)`` adds ``state`` and the list's other filters to a query over ordered products. One
     branch per state, each read in order from the (state, state_since) index and cut at the page's end, then merged:
     PostgreSQL, asked for one ordered list over several states, walked the state_since index through 50,000 live
     products instead.
     """
     branches = []
     for state in states:
-        branch = (filtered(sa_select(col(OrderedProduct.id), col(OrderedProduct.state_since))
-                           .where(col(OrderedProduct.state) == state), state)
+        branch = (filtered(sa_select(col(OrderedProduct.id), col(OrderedProduct.state_since)), state)
                   .order_by(col(OrderedProduct.state_since), col(OrderedProduct.id)).limit(offset + size).subquery())
         branches.append(sa_select(branch.c.id, branch.c.state_since))
     if not branches:
