@@ -18,9 +18,9 @@ from lifecycle.changes import terminate
 from lifecycle.machine import allowed
 from models import OrderedProductState, Role, TestOutcome
 from questionnaire.definition import Step
-from questionnaire.display import answer_lines
 from questionnaire.drafts import read_questionnaire
 from support.threads import list_problems
+from web.answer_text import step_markdown
 from web.backoffice import assign_control, due_text, show_feedback
 from web.cached import gemeinde_names
 from web.downloads import configuration_downloads
@@ -85,18 +85,18 @@ def _failed(exc: DomainError) -> None:
 
 
 # ---- actions (callbacks: they run before the page is drawn again) ------------------------------------------------
-def _add_remark(question_key: str, widget: str) -> None:
+def _add_remark(step_key: str, choice: str, widget: str) -> None:
     assert qid is not None
     try:
         with session_scope() as session:
-            add_comment(session, actor=actor, questionnaire_id=qid, question_key=question_key,
+            add_comment(session, actor=actor, questionnaire_id=qid, question_key=state.get(choice) or "",
                         text=state.get(widget) or "")
     except FieldErrors as exc:
-        errors[question_key] = exc.errors.get("text", str(exc))
+        errors[f"step:{step_key}"] = exc.errors.get("text", str(exc))
     except DomainError as exc:
-        errors[question_key] = str(exc)
+        errors[f"step:{step_key}"] = str(exc)
     else:
-        errors.pop(question_key, None)
+        errors.pop(f"step:{step_key}", None)
         state[widget] = ""  # saved: the field is emptied for the next remark
 
 
@@ -206,42 +206,36 @@ def _answers(steps: tuple[Step, ...], answers: Mapping[str, Any], *, view: Revie
              remarks: bool = False) -> None:
     """Show the answers by step; with ``view``, the changes since the previous submission and the remarks."""
     changed = view.changed_keys if view is not None else frozenset()
+    previous = view.previous if view is not None else None
     for step in steps:
         with st.container(border=True):
             st.markdown(f"### {md(step.title)}")
-            for question in step.questions:
-                key = question.key
-                columns = st.columns([2, 3, 1] if remarks else [2, 4])
-                label_col, answer_col = columns[0], columns[1]
-                label_col.markdown(md(question.label))
-                lines = answer_lines(question, answers.get(key), names)
-                text = "  \n".join(md(line) for line in lines)
-                if key in changed and view is not None and view.previous is not None:
-                    before = "; ".join(answer_lines(question, view.previous.get(key), names))
-                    text = f":orange-badge[:material/change_circle: geändert] {text}  \n:gray[vorher: {md(before)}]"
-                answer_col.markdown(text)
-                if view is not None:
-                    _remarks(key, view, columns[2] if remarks else None)
+            st.markdown(step_markdown(step, answers, names, changed=changed, previous=previous))
+            if view is not None:
+                _remarks(step, view, editable=remarks)
 
 
-def _remarks(key: str, view: ReviewView, column: Any) -> None:
-    """List the remarks on one answer; in review, offer a field for a new one (typed text stays on errors)."""
-    for comment in view.comments_on(key):
+def _remarks(step: Step, view: ReviewView, *, editable: bool) -> None:
+    """List the remarks on the step's answers; in review, one form for a new remark on any of them (typed text and
+    the chosen answer stay on errors)."""
+    labels = {q.key: q.label for q in step.questions}
+    for comment in (c for c in view.comments if c.question_key in labels):
         text_col, delete_col = st.columns([5, 1])
         sent = "gesendet" if comment.sent else "noch nicht gesendet"
-        text_col.markdown(f":material/comment: {md(comment.text)}  \n"
+        text_col.markdown(f":material/comment: **Zu „{md(labels[comment.question_key])}“:** {md(comment.text)}  \n"
                           f":gray[{md(comment.author)}, {fmt_datetime(comment.created_at)} · {sent}]")
-        if column is not None and not comment.sent:
+        if editable and not comment.sent:
             delete_col.button("Löschen", key=f"kc_del_{comment.id}", icon=":material/delete:", type="tertiary",
                               on_click=_delete_remark, args=(comment.id,))
-    if column is None:
+    if not editable:
         return
-    widget = f"kc_remark_{qid}_{key}"
-    with column.popover("Anmerkung", icon=":material/add_comment:"):
-        st.text_area("Anmerkung zu dieser Antwort", key=widget, max_chars=2000,
-                     help="Geht mit der nächsten Rückfrage an die Kommune.")
-        st.button("Anmerkung speichern", key=f"kc_remark_save_{qid}_{key}", on_click=_add_remark, args=(key, widget))
-    message = errors.pop(key, None)
+    widget, choice = f"kc_remark_{qid}_{step.key}", f"kc_remark_q_{qid}_{step.key}"
+    with st.popover("Anmerkung …", icon=":material/add_comment:"):
+        st.selectbox("Zu welcher Antwort?", list(labels), key=choice, format_func=labels.__getitem__)
+        st.text_area("Anmerkung", key=widget, max_chars=2000, help="Geht mit der nächsten Rückfrage an die Kommune.")
+        st.button("Anmerkung speichern", key=f"kc_remark_save_{qid}_{step.key}", on_click=_add_remark,
+                  args=(step.key, choice, widget))
+    message = errors.pop(f"step:{step.key}", None)
     if message:
         st.error(f"Anmerkung nicht gespeichert: {md(message)}", icon=":material/error:")
 

@@ -16,6 +16,7 @@ __all__ = ["app_like_server"]  # autouse fixture
 
 MB = "meldebescheinigung"
 KEY = "kontakte.abteilung"  # "Zuständige Abteilung für Fragen zur Antragstellung", first step of the wizard
+STEP = "kontakte"
 
 
 def _case(engine, user, ordered_id: int):
@@ -28,8 +29,9 @@ def _state(engine, ordered_id: int) -> OrderedProductState:
 
 
 def _remark(at, questionnaire_id: int, text: str):
-    at.text_area(key=f"kc_remark_{questionnaire_id}_{KEY}").input(text)
-    return run(at, at.button(key=f"kc_remark_save_{questionnaire_id}_{KEY}").click())
+    at.selectbox(key=f"kc_remark_q_{questionnaire_id}_{STEP}").select(KEY)
+    at.text_area(key=f"kc_remark_{questionnaire_id}_{STEP}").input(text)
+    return run(at, at.button(key=f"kc_remark_save_{questionnaire_id}_{STEP}").click())
 
 
 def test_review_shows_the_submission_and_keeps_a_remark_per_answer(engine, session):
@@ -52,7 +54,7 @@ def test_review_shows_the_submission_and_keeps_a_remark_per_answer(engine, sessi
     text = all_text(at)
     assert "Bitte die Abteilung genauer bezeichnen (*Amt*)." in text and "noch nicht gesendet" in text
     assert "1 Anmerkung noch nicht gesendet." in text
-    assert at.text_area(key=f"kc_remark_{qid}_{KEY}").value == ""  # emptied for the next remark
+    assert at.text_area(key=f"kc_remark_{qid}_{STEP}").value == ""  # emptied for the next remark
     click(at, "Löschen")
     assert count(engine, ReviewComment) == 0 and "Anmerkung gelöscht." in all_text(at)
 

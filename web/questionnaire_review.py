@@ -8,8 +8,8 @@ import streamlit as st
 
 from questionnaire.checks import Problem
 from questionnaire.definition import STEP_TITLES, Step
-from questionnaire.display import answer_lines
 from questionnaire.drafts import QuestionnaireView
+from web.answer_text import step_markdown
 from web.text import md
 
 
@@ -44,8 +44,4 @@ def _show_step(step: Step, view: QuestionnaireView, gemeinde_names: Mapping[str,
         if go_to is not None:
             button_col.button("Bearbeiten", key=f"rv_edit_{step.key}", icon=":material/edit:", on_click=go_to,
                               args=(step.key,))
-        for question in step.questions:
-            label_col, answer_col = st.columns([2, 3])
-            label_col.markdown(md(question.label))
-            lines = answer_lines(question, view.answers.get(question.key), gemeinde_names)
-            answer_col.markdown("  \n".join(md(line) for line in lines))
+        st.markdown(step_markdown(step, view.answers, gemeinde_names))
