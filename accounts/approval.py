@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import func
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from accounts.access import require_current, require_staff
 from accounts.actor import Actor
 from audit.log import record
 from core.errors import FieldErrors, NotFound
+from core.paging import Page, clamp
 from core.text import clean_free_text
 from models import Municipality, MunicipalityStatus, RegistrationDecision, Role, User, UserStatus
 from notifications.outbox import app_link, enqueue
@@ -36,32 +40,34 @@ class PendingRegistration:
     is_demo: bool
 
 
-def list_pending(session: Session, *, actor: Actor) -> list[PendingRegistration]:
-    """Return the registrations waiting for a decision, oldest first."""
+def _pending_rows() -> Any:
+    """The pending registrations with their municipality, oldest first, as plain columns (no ORM objects)."""
+    return (sql_select(col(User.id), col(User.full_name), col(User.email), col(User.phone), col(User.position),
+                   col(Municipality.name), col(Municipality.ags), col(Municipality.ars), col(Municipality.leitweg_id),
+                   col(Municipality.kreis), col(User.created_at), col(User.is_demo))
+            .join(Municipality, col(User.municipality_id) == col(Municipality.id))
+            .where(col(User.status) == UserStatus.PENDING)
+            .order_by(col(User.created_at), col(User.id)))
+
+
+def _registration(row: Any) -> PendingRegistration:
+    (user_id, full_name, email, phone, position, name, ags, ars, leitweg_id, kreis, created_at, is_demo) = row
+    return PendingRegistration(user_id=user_id or 0, full_name=full_name, email=email, phone=phone, position=position,
+                               municipality_name=name, ags=ags, ars=ars, leitweg_id=leitweg_id or "", kreis=kreis,
+                               registered_at=created_at, is_demo=is_demo)
+
+
+def pending_page(session: Session, *, actor: Actor, number: int, size: int) -> Page[PendingRegistration]:
+    """Return page ``number`` (clamped) of the registrations waiting for a decision, oldest first, counted and cut in
+    the database."""
     require_staff(actor)
-    rows = session.exec(
-        select(User, Municipality)
+    total = int(session.execute(
+        sql_select(func.count()).select_from(User)
         .join(Municipality, col(User.municipality_id) == col(Municipality.id))
-        .where(User.status == UserStatus.PENDING)
-        .order_by(col(User.created_at), col(User.id))
-    ).all()
-    return [
-        PendingRegistration(
-            user_id=u.id or 0,
-            full_name=u.full_name,
-            email=u.email,
-            phone=u.phone,
-            position=u.position,
-            municipality_name=m.name,
-            ags=m.ags,
-            ars=m.ars,
-            leitweg_id=m.leitweg_id or "",
-            kreis=m.kreis,
-            registered_at=u.created_at,
-            is_demo=u.is_demo,
-        )
-        for u, m in rows
-    ]
+        .where(col(User.status) == UserStatus.PENDING)).scalar_one())
+    number = clamp(number, total, size)
+    rows = session.execute(_pending_rows().offset((number - 1) * size).limit(size)).all()
+    return Page([_registration(row) for row in rows], total, number, size)
 
 
 def _pending_user(session: Session, user_id: int) -> tuple[User, Municipality]:

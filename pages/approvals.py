@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from accounts.approval import approve, list_pending, reject
+from accounts.approval import approve, pending_page, reject
 from accounts.validation import format_phone
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
-from core.paging import page_of
 from models import Role
 from web.guard import require_actor
-from web.paging import page_controls, page_number
+from web.paging import page_controls, page_number, page_size
 from web.text import count, fmt_datetime, md
 
-PAGE = "appr_page"
-PAGE_SIZE = 20  # registrations per page, oldest first
+PAGE, SIZE = "appr_page", "appr_size"  # page number; registrations per page ("Einträge je Seite"), oldest first
 
 actor = require_actor(Role.KISA, Role.ADMIN)
 st.title("Freischaltungen")
 st.caption("Registrierungen von Kommunen, die auf die Entscheidung von KISA warten – älteste zuerst.")
 
 with session_scope() as session:
-    pending = list_pending(session, actor=actor)
+    page = pending_page(session, actor=actor, number=page_number(PAGE), size=page_size(SIZE))
 
 message = st.session_state.pop("appr_message", None)
 if message:
@@ -31,12 +29,11 @@ problem = st.session_state.pop("appr_problem", None)
 if problem:
     st.warning(problem)
 
-if not pending:
+if not page.total:
     st.info("Keine offenen Registrierungen. Neue Registrierungen erscheinen hier.", icon=":material/verified_user:")
 
-page = page_of(pending, page_number(PAGE), PAGE_SIZE)
-if pending:
-    st.markdown(f"**{count(len(pending), 'Registrierung wartet', 'Registrierungen warten')}**")
+if page.total:
+    st.markdown(f"**{count(page.total, 'Registrierung wartet', 'Registrierungen warten')}**")
 for item in page.items:
     with st.container(border=True):
         head, when = st.columns([3, 1])
@@ -74,4 +71,4 @@ for item in page.items:
                     st.session_state["appr_message"] = f"Registrierung von {item.municipality_name} abgelehnt."
                     st.rerun()
 
-page_controls(PAGE, page)
+page_controls(PAGE, page, size_key=SIZE)

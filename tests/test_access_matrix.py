@@ -232,7 +232,7 @@ ROWS: tuple[Row, ...] = (
         frozenset({ADMIN}), write=True),
     Row("accounts.administration.set_disabled", lambda s, a, i: administration.set_disabled(
         s, actor=a, user_id=i.colleague_user, disabled=True), frozenset({ADMIN}), by_id=True, write=True),
-    Row("accounts.approval.list_pending", lambda s, a, i: approval.list_pending(s, actor=a), STAFF),
+    Row("accounts.approval.pending_page", lambda s, a, i: approval.pending_page(s, actor=a, number=1, size=10), STAFF),
     Row("accounts.approval.approve", lambda s, a, i: approval.approve(s, actor=a, user_id=i.pending_user), STAFF,
         by_id=True, write=True),
     Row("accounts.approval.reject", lambda s, a, i: approval.reject(

@@ -95,7 +95,7 @@ def test_register_approve_login(session):
     staff = make_user(session, role=Role.KISA)
     user = register(session, form())
     session.commit()
-    pending = approval.list_pending(session, actor=actor_of(staff))
+    pending = approval.pending_page(session, actor=actor_of(staff), number=1, size=10).items
     assert [p.email for p in pending] == ["erika.mustermann@grossenhain.example"]
 
     outcome = authenticate(session, email=GOOD["email"], password=GOOD["password"])
@@ -108,7 +108,7 @@ def test_register_approve_login(session):
     assert session.get(Municipality, user.municipality_id).status == MunicipalityStatus.ACTIVE
     decision = session.exec(select(RegistrationDecision)).one()
     assert decision.approved and decision.decided_by_id == staff.id
-    assert approval.list_pending(session, actor=actor_of(staff)) == []
+    assert approval.pending_page(session, actor=actor_of(staff), number=1, size=10).total == 0
     assert {"registration.approved", "login.success"} <= set(session.exec(select(AuditEvent.action)).all())
 
 
@@ -137,7 +137,7 @@ def test_only_active_staff_may_decide(session):
         with pytest.raises(PermissionDenied):
             approval.approve(session, actor=actor, user_id=user.id)
         with pytest.raises(PermissionDenied):
-            approval.list_pending(session, actor=actor)
+            approval.pending_page(session, actor=actor, number=1, size=10)
 
 
 def test_wrong_password_gives_the_same_message_as_an_unknown_address(session):
@@ -162,3 +162,15 @@ def test_decisions_are_mailed_to_the_applicant(session):
     mails = {m.event: m for m in session.exec(select(OutboxMail)).all()}
     assert mails["registration.approved"].to_address == approved.email
     assert "Zuständigkeit liegt beim Landkreis." in mails["registration.rejected"].text_body
+
+
+def test_pending_registrations_come_a_page_at_a_time_oldest_first(session):
+    staff = actor_of(make_user(session, role=Role.KISA))
+    waiting = [make_user(session, status=UserStatus.PENDING) for _ in range(5)]
+    make_user(session)  # active: not waiting
+    page = approval.pending_page(session, actor=staff, number=2, size=2)
+    assert (page.total, page.number, page.pages) == (5, 2, 3)
+    assert [p.user_id for p in page.items] == [waiting[2].id, waiting[3].id]
+    last = approval.pending_page(session, actor=staff, number=9, size=2)  # a page that no longer exists: the last
+    assert last.number == 3 and [p.user_id for p in last.items] == [waiting[4].id]
+    assert last.items[0].municipality_name and last.items[0].ags and last.items[0].position == "OZG-Koordinator:in"

@@ -90,3 +90,16 @@ def test_registration_decided_meanwhile_by_a_colleague_is_not_decided_twice(engi
     assert texts(at, "info") == ["Keine offenen Registrierungen. Neue Registrierungen erscheinen hier."]
     assert not texts(at, "success")
     assert count(engine, RegistrationDecision) == 0
+
+
+def test_many_registrations_come_ten_a_page_with_a_choice_of_more(engine, session):
+    for n in range(12):
+        pending(session, f"Gemeinde {n:02d}")
+    at = kisa_on_page(engine, session)
+    assert "**12 Registrierungen warten**" in all_text(at)
+    assert texts(at, "header") == [f"Gemeinde {n:02d}" for n in range(10)]
+    assert "Seite 1 von 2 (Einträge 1–10 von 12)" in all_text(at)
+    run(at, at.button(key="appr_page_next").click())
+    assert texts(at, "header") == ["Gemeinde 10", "Gemeinde 11"]
+    run(at, at.selectbox(key="appr_size").select(25))
+    assert len(texts(at, "header")) == 12 and "Seite 1 von" not in all_text(at)
