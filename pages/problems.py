@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from accounts.access import require_staff
+from accounts.actor import Actor
+from core.config import get_settings
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
-from core.paging import page_of
 from models import ProblemStatus, Role
 from support.threads import (
     MAX_REASON,
@@ -25,17 +27,20 @@ from support.threads import (
     mark_solved,
     municipalities_with_problems,
     open_count_for,
+    problems_page,
     read_problem,
     reopen,
     reply,
     report_problem,
     reportable_products,
+    reports_version,
 )
 from web.backoffice import show_feedback
 from web.forms import field_error
 from web.guard import require_actor
 from web.navigation import is_record_id
-from web.paging import first_page, page_controls, page_number
+from web.paging import first_page, page_controls, page_number, page_size
+from web.search_pick import search_pick
 from web.text import count, fmt_datetime, md
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
@@ -46,7 +51,7 @@ PRODUCT, TITLE, TEXT, PREFILLED = "pr_new_product", "pr_new_title", "pr_new_text
 errors: dict[str, str] = state.pop(ERRORS, {})  # an action's messages, shown once at their fields
 AVATARS = {"KISA": ":material/support_agent:", "Kommune": ":material/account_balance:"}
 
-KISA_PAGE = "pr_page"  # KISA's list of reports comes in pages of 25
+KISA_PAGE, KISA_SIZE = "pr_page", "pr_size"  # KISA's list of reports: page number, reports a page
 
 def _done(message: str) -> None:
     state[FEEDBACK] = ("success", message)
@@ -328,31 +333,42 @@ def _municipal_overview() -> None:
 STATUS_FILTER = {"open": ("offen", ProblemStatus.OPEN), "solved": ("gelöst", ProblemStatus.SOLVED), "all": ("alle", None)}
 
 
+@st.cache_data(max_entries=20, ttl=3600, show_spinner=False)
+def _towns(version: tuple[int, str], database: str, _actor: Actor) -> dict[int, str]:
+    """The municipalities KISA can filter by, shared by all staff until a problem is reported (``version``)."""
+    del version, database  # cache keys only
+    with session_scope() as session:
+        return dict(municipalities_with_problems(session, actor=_actor))
+
+
 def _kisa_overview() -> None:
     st.title("Meldungen")
+    require_staff(actor)  # before the cache: it holds what staff may see
     with session_scope() as session:
-        towns = dict(municipalities_with_problems(session, actor=actor))
+        version = reports_version(session)
         still_open = open_count_for(session, actor=actor)
+    towns = _towns(version, get_settings().effective_database_url(), actor)
     st.caption("Probleme, die Kommunen zu ihren Online-Antragsassistenten gemeldet haben, zuletzt bearbeitete zuerst. "
                "Ihre Antwort erhält die Kommune per E-Mail.")
     st.markdown(f"**{count(still_open, 'offene Meldung', 'offene Meldungen')}** insgesamt")
     status_col, town_col, search_col = st.columns([2, 3, 3])
     status = status_col.selectbox("Status", list(STATUS_FILTER), format_func=lambda s: STATUS_FILTER[s][0],
                                   key="pr_status", on_change=first_page, args=(KISA_PAGE,))
-    town = town_col.selectbox("Kommune", list(towns), index=None, format_func=lambda i: towns.get(i, "?"),
-                              placeholder="Alle Kommunen", key="pr_town", on_change=first_page, args=(KISA_PAGE,))
+    with town_col:
+        town = search_pick("Kommune", towns, key="pr_town", placeholder="Alle Kommunen", on_change=first_page,
+                           args=(KISA_PAGE,))
     search = search_col.text_input("Suche", placeholder="Titel oder Produkt", key="pr_search", max_chars=100,
                                    on_change=first_page, args=(KISA_PAGE,))
     with session_scope() as session:
-        rows = list_problems(session, actor=actor, status=STATUS_FILTER[status][1], municipality_id=town, query=search)
+        page = problems_page(session, actor=actor, status=STATUS_FILTER[status][1], municipality_id=town,
+                             query=search, number=page_number(KISA_PAGE), size=page_size(KISA_SIZE))
     show_feedback(FEEDBACK)
-    st.markdown(f"**{count(len(rows), 'Meldung', 'Meldungen')}** zu diesen Filtern")
-    if not rows:
+    st.markdown(f"**{count(page.total, 'Meldung', 'Meldungen')}** zu diesen Filtern")
+    if not page.total:
         st.info("Keine Meldungen zu diesen Filtern.", icon=":material/inbox:")
-    page = page_of(rows, page_number(KISA_PAGE), 25)
     for row in page.items:
         _row(row)
-    page_controls(KISA_PAGE, page)
+    page_controls(KISA_PAGE, page, size_key=KISA_SIZE)
 
 
 raw_id = st.query_params.get("meldung", "")

@@ -23,6 +23,7 @@ from accounts.actor import Actor
 from audit.log import record
 from core.clock import utcnow
 from core.errors import DomainError, FieldErrors, NotFound
+from core.paging import Page, clamp
 from core.text import search_text
 from models import (
     STATE_NAMES,
@@ -352,17 +353,21 @@ def reopen(session: Session, *, actor: Actor, report_id: int, reason: str) -> No
 
 
 # ---- reads --------------------------------------------------------------------------------------------------------
-def _select() -> Any:
-    """Return the query of threads with product and municipality names, message count and the last message."""
-    stats = (
+def _select(report_ids: list[int] | None = None) -> Any:
+    """Return the query of threads with product and municipality names, message count and the last message.
+
+    With ``report_ids``, the messages are counted for those threads only (a page of a long list)."""
+    stats_query: Any = (
         sa_select(col(ProblemMessage.report_id).label("report_id"), func.max(ProblemMessage.id).label("last_id"),
                   func.count().label("messages"),
                   func.sum(case((col(ProblemMessage.from_kisa), 1), else_=0)).label("from_kisa"))
         .group_by(col(ProblemMessage.report_id))
-        .subquery()
     )
+    if report_ids is not None:
+        stats_query = stats_query.where(col(ProblemMessage.report_id).in_(report_ids))
+    stats = stats_query.subquery()
     last = aliased(ProblemMessage)
-    return (
+    query = (
         sa_select(ProblemReport, col(CatalogProduct.name), col(Municipality.name), stats.c.messages, stats.c.from_kisa,
                   col(last.author_name), col(last.from_kisa))
         .join(OrderedProduct, col(OrderedProduct.id) == ProblemReport.ordered_product_id)
@@ -371,6 +376,7 @@ def _select() -> Any:
         .outerjoin(stats, stats.c.report_id == ProblemReport.id)
         .outerjoin(last, col(last.id) == stats.c.last_id)
     )
+    return query if report_ids is None else query.where(col(ProblemReport.id).in_(report_ids))
 
 
 def _row(report: ProblemReport, product: str, municipality: str, messages: int | None, from_kisa: int | None,
@@ -385,34 +391,69 @@ def _row(report: ProblemReport, product: str, municipality: str, messages: int |
     )
 
 
+def _matching(actor: Actor, columns: Any, *, status: ProblemStatus | None, ordered_product_id: int | None,
+              municipality_id: int | None, query: str) -> Any:
+    """Return ``columns`` of the threads the actor may see that match the filters (no names joined unless searched)."""
+    statement: Any = scope_to_tenant(sa_select(columns).select_from(ProblemReport), actor,
+                                     col(ProblemReport.municipality_id))
+    if status is not None:
+        statement = statement.where(col(ProblemReport.status) == status)
+    if ordered_product_id is not None:
+        statement = statement.where(col(ProblemReport.ordered_product_id) == ordered_product_id)
+    if municipality_id is not None:
+        statement = statement.where(col(ProblemReport.municipality_id) == municipality_id)
+    needle = search_text(query)
+    if needle:  # % and _ are searched literally (autoescape)
+        statement = (statement
+                     .join(OrderedProduct, col(OrderedProduct.id) == ProblemReport.ordered_product_id)
+                     .join(CatalogProduct, col(CatalogProduct.id) == OrderedProduct.product_id)
+                     .where(col(ProblemReport.title).icontains(needle, autoescape=True)
+                            | col(CatalogProduct.name).icontains(needle, autoescape=True)))
+    return statement
+
+
+NEWEST_FIRST = (col(ProblemReport.updated_at).desc(), col(ProblemReport.id).desc())
+
+
+def _rows_of(session: Session, report_ids: list[int]) -> list[ProblemRow]:
+    """Return the threads ``report_ids`` with names and message counts, newest activity first."""
+    if not report_ids:
+        return []
+    return [_row(*r) for r in session.execute(_select(report_ids).order_by(*NEWEST_FIRST)).all()]
+
+
 def list_problems(session: Session, *, actor: Actor, status: ProblemStatus | None = None,
                   ordered_product_id: int | None = None, municipality_id: int | None = None,
                   query: str = "") -> list[ProblemRow]:
-    """Return the threads the actor may see, newest activity first; a municipality sees only its own.
+    """Return the threads the actor may see (at most ``MAX_ROWS``), newest activity first; a municipality sees only
+    its own.
 
     ``query`` searches the title and the product name (case-insensitive, literally).
     """
     require_role(actor, *ROLES)
-    statement: Any = scope_to_tenant(_select(), actor, col(ProblemReport.municipality_id))
-    if status is not None:
-        statement = statement.where(ProblemReport.status == status)
-    if ordered_product_id is not None:
-        statement = statement.where(ProblemReport.ordered_product_id == ordered_product_id)
-    if municipality_id is not None:
-        statement = statement.where(ProblemReport.municipality_id == municipality_id)
-    needle = search_text(query)
-    if needle:  # % and _ are searched literally (autoescape)
-        statement = statement.where(col(ProblemReport.title).icontains(needle, autoescape=True)
-                                    | col(CatalogProduct.name).icontains(needle, autoescape=True))
-    statement = statement.order_by(col(ProblemReport.updated_at).desc(), col(ProblemReport.id).desc()).limit(MAX_ROWS)
-    return [_row(*r) for r in session.execute(statement).all()]
+    ids = _matching(actor, col(ProblemReport.id), status=status, ordered_product_id=ordered_product_id,
+                    municipality_id=municipality_id, query=query).order_by(*NEWEST_FIRST).limit(MAX_ROWS)
+    return _rows_of(session, list(session.execute(ids).scalars()))
+
+
+def problems_page(session: Session, *, actor: Actor, number: int, size: int, status: ProblemStatus | None = None,
+                  municipality_id: int | None = None, query: str = "") -> Page[ProblemRow]:
+    """Return page ``number`` (clamped) of the threads :func:`list_problems` would list, counted and cut in the
+    database: names and message counts are read for the page's threads only."""
+    require_role(actor, *ROLES)
+    filters: dict[str, Any] = {"status": status, "ordered_product_id": None, "municipality_id": municipality_id,
+                               "query": query}
+    total = int(session.execute(_matching(actor, func.count(), **filters)).scalar_one())
+    number = clamp(number, total, size)
+    ids = _matching(actor, col(ProblemReport.id), **filters).order_by(*NEWEST_FIRST)
+    ids = ids.offset((number - 1) * size).limit(size)
+    return Page(_rows_of(session, list(session.execute(ids).scalars())), total, number, size)
 
 
 def read_problem(session: Session, *, actor: Actor, report_id: int) -> ProblemThread:
     """Return one thread with its messages in order; another municipality's thread is :class:`NotFound`."""
     require_role(actor, *ROLES)
-    found = session.execute(scope_to_tenant(_select(), actor, col(ProblemReport.municipality_id))
-                            .where(ProblemReport.id == report_id)).first()
+    found = session.execute(scope_to_tenant(_select([report_id]), actor, col(ProblemReport.municipality_id))).first()
     if found is None:
         raise NotFound("Diese Meldung wurde nicht gefunden.")
     row = _row(*found)
@@ -468,6 +509,14 @@ def reportable_products(session: Session, *, actor: Actor) -> list[ProductChoice
         .order_by(col(CatalogProduct.name), col(OrderedProduct.id))
     ).all()
     return [ProductChoice(op_id, name, STATE_NAMES[OrderedProductState(state)]) for op_id, name, state in rows]
+
+
+def reports_version(session: Session) -> tuple[int, str]:
+    """Return what changes whenever a problem is reported (the newest report's id and time, read by the primary key):
+    :func:`municipalities_with_problems` changes only then."""
+    newest = session.execute(sa_select(col(ProblemReport.id), col(ProblemReport.created_at))
+                             .order_by(col(ProblemReport.id).desc()).limit(1)).first()
+    return (int(newest[0] or 0), newest[1].isoformat()) if newest is not None else (0, "")
 
 
 def municipalities_with_problems(session: Session, *, actor: Actor) -> list[tuple[int, str]]:

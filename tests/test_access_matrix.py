@@ -404,6 +404,8 @@ ROWS: tuple[Row, ...] = (
     Row("support.threads.list_problems", lambda s, a, i: threads.list_problems(
         s, actor=a, ordered_product_id=i.mb, municipality_id=i.town), MUNICIPAL | STAFF,
         note="gefiltert nach Riesas Produkt"),
+    Row("support.threads.problems_page", lambda s, a, i: threads.problems_page(s, actor=a, number=1, size=10),
+        MUNICIPAL | STAFF, shows_a=True),
     Row("support.threads.read_problem", lambda s, a, i: threads.read_problem(s, actor=a, report_id=i.report),
         READERS_OF_A, by_id=True, shows_a=True),
     Row("support.threads.open_count_for", lambda s, a, i: threads.open_count_for(s, actor=a), MUNICIPAL | STAFF,

@@ -224,3 +224,18 @@ def test_what_people_wrote_is_shown_as_typed_never_as_markdown(engine, session, 
     body = texts(at.chat_message[0], "markdown")[1]
     assert body == "# Überschrift  \n<b>HTML</b> und ![Bild](https://evil.example/x.png)"  # as read, after unescaping
     assert "\\#" in at.chat_message[0].markdown[1].value and "\\<b\\>" in at.chat_message[0].markdown[1].value
+
+
+def test_kisa_town_filter_lists_a_municipality_as_soon_as_it_reports(engine, session, world):
+    _reported(session, world, "Gebühr wird falsch berechnet")
+    kisa = _user(session, world.kisa)
+    at = open_page(engine, "problems", user=kisa)
+    assert at.selectbox(key="pr_town").options == ["Riesa"]
+    put_in_state(session, world.other_ordered, S.LIVE)
+    report_problem(session, actor=world.other, ordered_product_id=world.other_ordered.id, title="Meißen: Druckbild",
+                   text="Der Ausdruck ist leer.")
+    session.commit()
+    run(at)  # the list is cached for all staff, but a new report makes a new one
+    assert at.selectbox(key="pr_town").options == ["Meißen", "Riesa"]
+    run(at, at.selectbox(key="pr_town").set_value(world.other_town.id))
+    assert "**1 Meldung** zu diesen Filtern" in all_text(at) and "Meißen: Druckbild" in all_text(at)

@@ -19,6 +19,7 @@ from support.threads import (
     municipalities_with_problems,
     open_count_for,
     open_problem_count,
+    problems_page,
     read_problem,
     reopen,
     reply,
@@ -348,6 +349,18 @@ def test_lists_show_newest_activity_first_and_filter_by_status_product_municipal
     assert list_problems(session, actor=world.kisa, query="_") == []
     assert [r.report_id for r in list_problems(session, actor=world.kisa, query="Melderegister")] == [second]  # product
     assert [r.report_id for r in list_problems(session, actor=world.other)] == [foreign]
+
+    # KISA's list a page at a time: the same order and filters, counted in the database, names for the page only
+    def paged(number: int, **filters):
+        page = problems_page(session, actor=world.kisa, number=number, size=2, **filters)
+        return page.total, page.number, [r.report_id for r in page.items]
+
+    assert paged(1) == (3, 1, [second, first]) and paged(2) == (3, 2, [foreign]) and paged(7) == (3, 2, [foreign])
+    assert paged(1, status=ProblemStatus.OPEN) == (2, 1, [first, foreign])
+    assert paged(1, query="gebühr", municipality_id=world.town.id) == (1, 1, [first])
+    assert paged(1, query="_") == (0, 1, [])
+    assert problems_page(session, actor=world.kisa, number=1, size=2).items == everything[:2]  # same rows as the list
+    assert problems_page(session, actor=world.coordinator, number=1, size=5).total == 2  # own municipality only
 
     assert open_problem_count(session, mb) == 1 and open_problem_count(session, mra) == 0
     assert open_count_for(session, actor=world.coordinator) == 1
