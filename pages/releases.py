@@ -14,6 +14,7 @@ from catalog.store import catalog_version
 from core.config import get_settings
 from core.db import session_scope
 from core.errors import DomainError, FieldErrors
+from core.paging import page_of
 from models import Role
 from releases.publish import MAX_NOTES, audience, publish_release
 from releases.review import (
@@ -31,7 +32,7 @@ from web.cached import catalog_index, product_labels
 from web.charts import show_chart
 from web.forms import field_error
 from web.guard import require_actor
-from web.paging import first_page, page_controls, page_number
+from web.paging import first_page, page_controls, page_number, page_size
 from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.search_pick import search_pick
 from web.text import count, fmt_date, fmt_datetime, md
@@ -45,6 +46,8 @@ WHOLE = {"tickMinStep": 1, "format": "d"}  # counts: no 0.2 steps
 OPEN_PAGE = "rel_open_page"  # the open reviews come in pages of 25
 RELEASE_PAGE = "rel_page"  # all releases (nationwide thousands) in pages of 50, newest first
 RELEASE_PAGE_SIZE = 50
+# the municipality's own lists, 10 a page unless chosen otherwise: releases to check, all other releases
+MINE_OPEN, MINE_OPEN_SIZE, MINE_REST, MINE_REST_SIZE = "rel_m_open", "rel_m_open_size", "rel_m_rest", "rel_m_rest_size"
 
 def _lines(text: str) -> str:
     """Return free text as Markdown that keeps its line breaks and shows nothing but the text."""
@@ -275,22 +278,26 @@ def _municipal(person: Actor) -> None:
                "Sie Ihre Konfiguration und bestätigen das – oder beantragen eine Änderung.")
     show_feedback(FEEDBACK)
     with session_scope() as session:
-        notices = releases_for_municipality(session, actor=person)
+        notices = releases_for_municipality(session, actor=person, catalogue=catalog_index().by_id)
     if not notices:
         st.info("Für Ihre Produkte wurden noch keine neuen Versionen veröffentlicht.", icon=":material/info:")
         return
     flagged = [n for n in notices if n.open]
     if flagged:
         st.header(f"Konfiguration prüfen ({len(flagged)})")
-        for notice in flagged:
+        page = page_of(flagged, page_number(MINE_OPEN), page_size(MINE_OPEN_SIZE))
+        for notice in page.items:
             _to_review(person, notice)
+        page_controls(MINE_OPEN, page, size_key=MINE_OPEN_SIZE)
     rest = [n for n in notices if not n.open]
     if rest:
         st.header("Alle Versionen Ihrer Produkte" if not flagged else "Weitere Versionen")
-        for notice in rest:
+        page = page_of(rest, page_number(MINE_REST), page_size(MINE_REST_SIZE))
+        for notice in page.items:
             with st.container(border=True):
                 _heading(notice)
                 st.markdown(_status(notice))
+        page_controls(MINE_REST, page, size_key=MINE_REST_SIZE)
 
 
 # ---- page ---------------------------------------------------------------------------------------------------------

@@ -117,8 +117,11 @@ class NoticeView:
         return self.state == OrderedProductState.LIVE
 
 
-def releases_for_municipality(session: Session, *, actor: Actor) -> list[NoticeView]:
-    """Return the releases of the municipality's products: open reviews first, then newest first."""
+def releases_for_municipality(session: Session, *, actor: Actor,
+                              catalogue: Iterable[Product] | Mapping[str, Product] = ()) -> list[NoticeView]:
+    """Return the releases of the municipality's products: open reviews first, then newest first.
+
+    ``catalogue``: products already read (e.g. the page's cached catalogue), so they are not read again one by one."""
     require_role(actor, Role.KOMMUNE)
     if actor.municipality_id is None:
         return []
@@ -129,7 +132,7 @@ def releases_for_municipality(session: Session, *, actor: Actor) -> list[NoticeV
         .outerjoin(Questionnaire, col(Questionnaire.ordered_product_id) == ReleaseNotice.ordered_product_id)
         .where(col(ReleaseNotice.municipality_id) == actor.municipality_id)
     ).all()
-    products = _Products(session)
+    products = _Products(session, catalogue)
     views = []
     for notice, state, name, questionnaire_id in rows:
         release = _release(products.get(notice.product_id), notice.version)

@@ -124,3 +124,20 @@ def test_with_a_catalogue_longer_than_one_list_kisa_searches_for_the_product(eng
     assert at.selectbox(key="rel_product").options == ["Meldebescheinigung"]
     assert at.selectbox(key="rel_product").value == MB and "In Nutzung: 2 Kommunen" in all_text(at)
     assert "Kein Eintrag passt zu dieser Suche." in texts(at, "caption")
+
+
+def test_the_municipality_sees_its_releases_ten_a_page(engine, session):
+    world = _live_in_riesa(session)
+    for minor in range(12):
+        _, expected = get_product(session, MB)
+        publish_release(session, actor=world.kisa, product_id=MB, version=f"2.{minor}", notes=NOTES,
+                        requires_config_review=False, expected_version=expected)
+        session.commit()
+    coordinator = user_row(session, world.coordinator)
+    session.commit()
+    at = open_page(engine, "releases", user=coordinator)
+    shown = [t for t in all_text(at).split("\n") if t.startswith("**Meldebescheinigung** · Version 2.")]
+    assert len(shown) == 10 and "Seite 1 von 2 (Einträge 1–10 von 12)" in all_text(at)
+    run(at, at.button(key="rel_m_rest_next").click())
+    shown = [t for t in all_text(at).split("\n") if t.startswith("**Meldebescheinigung** · Version 2.")]
+    assert len(shown) == 2 and "Seite 2 von 2 (Einträge 11–12 von 12)" in all_text(at)
