@@ -23,7 +23,7 @@ from web.downloads import deferred, safe_filename
 from web.forms import field_error
 from web.guard import require_actor
 from web.navigation import is_record_id, view_button
-from web.paging import page_controls, page_number
+from web.paging import page_controls, page_number, page_size
 from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.text import count, fmt_datetime, md, md_label
 
@@ -39,7 +39,8 @@ ICONS = {TestOutcome.PASSED: ":material/check_circle:", TestOutcome.FAILED: ":ma
 OPEN_BADGE = ":orange-badge[:material/pending: noch offen]"
 OUTCOMES = [o.value for o in TestOutcome]
 
-LIST_PAGE = "ab_list_page"  # the list of products in test, accepted or live comes in pages of 25
+# the list of products in test, accepted or live: page number; products a page (10 unless chosen otherwise)
+LIST_PAGE, LIST_SIZE = "ab_list_page", "ab_list_size"
 
 def _list_link() -> None:
     view_button("Alle Produkte in Test und Abnahme", params={}, key="ab_back", icon=":material/arrow_back:")
@@ -54,7 +55,7 @@ if not is_record_id(raw_nr):
                "Kommune schaltet den Wartungsmodus auf Amt24 aus und informiert Bürgerinnen, Bürger und Unternehmen."
                if municipal else "Test, Abnahme und Livegang der Kommunen (nur lesen).")
     with session_scope() as session:
-        page = acceptance_page(session, actor=actor, number=page_number(LIST_PAGE), size=25,
+        page = acceptance_page(session, actor=actor, number=page_number(LIST_PAGE), size=page_size(LIST_SIZE),
                                catalogue=catalog_index().by_id)
     rows = page.items
     if not rows:
@@ -79,7 +80,7 @@ if not is_record_id(raw_nr):
         with link_col:
             view_button("Öffnen", params={"nr": str(row.ordered_product_id)}, key=f"ab_open_{row.ordered_product_id}",
                         icon=":material/open_in_new:")
-    page_controls(LIST_PAGE, page)
+    page_controls(LIST_PAGE, page, size_key=LIST_SIZE)
     st.stop()
 
 # ---- one product ----------------------------------------------------------------------------------------------------

@@ -12,11 +12,11 @@ from questionnaire.export import export_zip
 from questionnaire.team import my_assignments
 from web.downloads import deferred
 from web.guard import require_actor
-from web.paging import first_page, page_controls, page_number
+from web.paging import first_page, page_controls, page_number, page_size
 from web.text import count, fmt_datetime, md
 
 PAGE, DONE_PAGE = "qs_page", "qs_done_page"
-PAGE_SIZE = 25
+SIZE, DONE_SIZE = "qs_size", "qs_done_size"  # entries a page, 10 unless chosen otherwise ("Einträge je Seite")
 
 actor = require_actor(Role.KOMMUNE, Role.KISA, Role.ADMIN)
 st.title("Konfigurationsfragebögen")
@@ -41,7 +41,7 @@ if actor.role != Role.KOMMUNE:  # all municipalities: filtered, counted and page
                                           key="qs_states", select_all=False, on_change=first_page, args=(PAGE,))
     with session_scope() as session:
         staff_page = questionnaire_page(session, actor=actor, states=tuple(chosen_states), search=search,
-                                        number=page_number(PAGE), size=PAGE_SIZE)
+                                        number=page_number(PAGE), size=page_size(SIZE))
     rows = staff_page.items
     assignments = []
 else:
@@ -115,13 +115,13 @@ def _row(row: QuestionnaireRow) -> None:
                          query_params={"nr": str(row.ordered_product_id)})
 
 
-first = page_of(waiting, page_number(PAGE), PAGE_SIZE) if actor.role == Role.KOMMUNE else staff_page
+first = page_of(waiting, page_number(PAGE), page_size(SIZE)) if actor.role == Role.KOMMUNE else staff_page
 for row in first.items:
     _row(row)
-page_controls(PAGE, first)
+page_controls(PAGE, first, size_key=SIZE)
 if actor.role == Role.KOMMUNE and done:
     st.header(f"Eingereicht und weiter ({len(done)})")
-    later = page_of(done, page_number(DONE_PAGE), PAGE_SIZE)
+    later = page_of(done, page_number(DONE_PAGE), page_size(DONE_SIZE))
     for row in later.items:
         _row(row)
-    page_controls(DONE_PAGE, later)
+    page_controls(DONE_PAGE, later, size_key=DONE_SIZE)

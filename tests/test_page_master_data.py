@@ -101,3 +101,25 @@ def test_kisa_downloads_only_submitted_configurations(engine, session):
     assert [b.label for b in at.get("download_button")] == ["1 Konfiguration herunterladen (ZIP mit PDF und JSON)"]
     text = all_text(at)
     assert "Meldebescheinigung" in text and "Melderegisterauskunft" not in text  # filtered to "eingereicht"
+
+
+def test_overview_shows_ten_questionnaires_a_page_unless_more_are_chosen(engine, session):
+    from catalog.store import import_catalog
+    from models import CatalogProduct, OrderedProduct
+    from tests.catalog_builders import make_product
+
+    town = make_municipality(session)
+    anna = make_user(session, municipality=town, can_manage_team=True)
+    products = [make_product(f"Beispielleistung {n:02d}") for n in range(12)]
+    import_catalog(session, products=products)
+    for product in products:
+        assert session.get(CatalogProduct, product.id) is not None
+        session.add(OrderedProduct(municipality_id=town.id, product_id=product.id))
+    session.commit()
+    at = open_page(engine, "questionnaires", user=anna)
+    text = all_text(at)
+    assert "Offen (12)" in text and "Seite 1 von 2 (Einträge 1–10 von 12)" in text
+    assert sum(p.name in text for p in products) == 10
+    run(at, at.selectbox(key="qs_size").select(25))
+    text = all_text(at)
+    assert sum(p.name in text for p in products) == 12 and "Seite 1 von" not in text
