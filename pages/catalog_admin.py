@@ -47,8 +47,9 @@ from catalog.store import (
 from core.clock import utcnow
 from core.db import session_scope
 from core.errors import DomainError
-from web.cached import catalog_index
+from web.cached import catalog_index, product_status_labels
 from web.downloads import deferred, safe_filename
+from web.search_pick import search_pick
 from web.state import current_actor
 from web.text import BERLIN, md
 
@@ -160,22 +161,22 @@ if not (actor.is_staff and actor.is_active):
 st.caption("Produkte bearbeiten, neu anlegen oder einstellen und den ganzen Katalog sichern oder einspielen. "
            "Änderungen sind sofort für alle Kommunen sichtbar.")
 
-products = catalog_index().products  # cached per catalogue version: 10,000 products are not parsed per rerun
-by_id = {p.id: p for p in products}
+index = catalog_index()  # cached per catalogue version: 10,000 products are not parsed per rerun
+products, by_id = index.products, index.by_id
 
 goto = S.pop("cat_adm_goto", None)
 if goto is not None:
     S["cat_adm_pick"] = goto
     S["cat_adm_loaded"] = None  # load it afresh from the database
-if S.get("cat_adm_pick") not in [None, NEW, *by_id]:
+if S.get("cat_adm_pick") not in (None, NEW) and S.get("cat_adm_pick") not in by_id:
     S.pop("cat_adm_pick", None)  # removed meanwhile (e.g. by an import)
 
 edit_tab, exchange_tab = st.tabs(["Produkt bearbeiten", "Export und Import"])
 
 with edit_tab:
-    pick = st.selectbox(
-        "Produkt", [NEW, *by_id], index=None, placeholder="Produkt wählen …", key="cat_adm_pick",
-        format_func=lambda i: "➕ Neues Produkt anlegen" if i == NEW else f"{by_id[i].name} ({by_id[i].status.value})",
+    pick = search_pick(
+        "Produkt", product_status_labels(), pinned={NEW: "➕ Neues Produkt anlegen"}, key="cat_adm_pick",
+        placeholder="Produkt wählen …",
         help="Alle Produkte, auch eingestellte. Mit „Neues Produkt anlegen“ beginnen Sie mit einem leeren Formular. "
              "Beim Wechsel gehen nicht gespeicherte Eingaben verloren.",
     )

@@ -316,3 +316,17 @@ def test_a_file_equal_to_the_catalogue_needs_no_import(session, engine):
     upload(at, json.dumps(catalogue, ensure_ascii=False).encode())
     assert any("nichts zu übernehmen" in i.value for i in at.info)
     assert not [b for b in at.button if b.label == "Import übernehmen"]
+
+
+def test_with_a_catalogue_longer_than_one_list_kisa_searches_and_can_always_start_a_new_product(session, monkeypatch):
+    from web import search_pick
+
+    monkeypatch.setattr(search_pick, "LIMIT", 1)  # as with 10,000 products nationwide
+    seed(session, make_product("Meldebescheinigung"), make_product("Hundesteuer anmelden"))
+    at = run_as(make_user(session, role=Role.KISA))
+    assert at.selectbox(key="cat_adm_pick").options[0] == "➕ Neues Produkt anlegen"
+    assert len(at.selectbox(key="cat_adm_pick").options) == 2  # the new product and the first of the list
+    no_crash(at.text_input(key="cat_adm_pick_suche").input("hunde").run())
+    assert at.selectbox(key="cat_adm_pick").options == ["➕ Neues Produkt anlegen", "Hundesteuer anmelden (verfügbar)"]
+    no_crash(at.selectbox(key="cat_adm_pick").select("hundesteuer-anmelden").run())
+    assert at.text_input(key="cat_adm_short").value == make_product("Hundesteuer anmelden").short_description

@@ -62,13 +62,18 @@ def _index_for(version: tuple[int, str], database: str) -> SearchIndex:
         return SearchIndex(load_products(session))
 
 
-def catalog_index() -> SearchIndex:
-    """Return the search index of the current catalogue; rebuilt when anyone changed the catalogue."""
+def _catalogue_key() -> tuple[tuple[int, str], str]:
+    """Return the current catalogue version and the database: the key of everything cached per catalogue."""
     from core.config import get_settings
 
     with session_scope() as session:
         version = catalog_version(session)
-    return _index_for(version, get_settings().effective_database_url())
+    return version, get_settings().effective_database_url()
+
+
+def catalog_index() -> SearchIndex:
+    """Return the search index of the current catalogue; rebuilt when anyone changed the catalogue."""
+    return _index_for(*_catalogue_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -80,8 +85,15 @@ def _product_labels_for(version: tuple[int, str], database: str) -> Mapping[str,
 
 def product_labels() -> Mapping[str, str]:
     """Return product id → name ("(eingestellt)" added for withdrawn ones) of the current catalogue, in its order."""
-    from core.config import get_settings
+    return _product_labels_for(*_catalogue_key())
 
-    with session_scope() as session:
-        version = catalog_version(session)
-    return _product_labels_for(version, get_settings().effective_database_url())
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _status_labels_for(version: tuple[int, str], database: str) -> Mapping[str, str]:
+    products = _index_for(version, database).products
+    return MappingProxyType({p.id: f"{p.name} ({p.status.value})" for p in products})
+
+
+def product_status_labels() -> Mapping[str, str]:
+    """Return product id → "name (status)" of the current catalogue, in its order (the catalogue upkeep's choice)."""
+    return _status_labels_for(*_catalogue_key())

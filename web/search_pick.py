@@ -17,17 +17,19 @@ LIMIT = 500  # Saxony's catalogue (about 160 products) fits; a nationwide one ne
 
 def search_pick(label: str, labels: Mapping[K, str], *, key: str, placeholder: str, help: str | None = None,
                 on_change: Callable[..., None] | None = None, args: tuple[Any, ...] = (),
-                limit: int | None = None) -> K | None:
+                limit: int | None = None, pinned: Mapping[K, str] | None = None) -> K | None:
     """Show a select box of ``labels`` (value → text, in the order given); return the chosen value or None.
 
     With more than ``limit`` entries, a search field "<label> suchen" comes first; the box lists the first ``limit``
-    entries whose text contains the search (case ignored) and always the entry chosen before.
+    entries whose text contains the search (case ignored) and always the entry chosen before. ``pinned`` entries
+    (e.g. "Neues Produkt anlegen") always come first, whatever the search.
     """
+    pinned = pinned or {}
     state = st.session_state
     limit = LIMIT if limit is None else limit
     search_key = f"{key}_suche"
     chosen = state.get(key)
-    if chosen is not None and chosen not in labels:
+    if chosen is not None and chosen not in labels and chosen not in pinned:
         del state[key]  # gone meanwhile (e.g. removed from the catalogue): the choice starts empty again
         chosen = None
     needle = (state.get(search_key) or "").strip().casefold()
@@ -42,10 +44,11 @@ def search_pick(label: str, labels: Mapping[K, str], *, key: str, placeholder: s
     more = len(shown) > limit
     shown = shown[:limit]
     found = len(shown)
-    if chosen is not None and chosen not in shown:
+    if chosen is not None and chosen not in shown and chosen not in pinned:
         shown.insert(0, chosen)
-    picked: K | None = st.selectbox(label, shown, index=None, key=key, placeholder=placeholder, help=help,
-                                    format_func=lambda k: labels[k], on_change=on_change, args=args)
+    picked: K | None = st.selectbox(label, [*pinned, *shown], index=None, key=key, placeholder=placeholder, help=help,
+                                    format_func=lambda k: pinned[k] if k in pinned else labels[k],
+                                    on_change=on_change, args=args)
     if more:
         st.caption(f"Die ersten {number(limit)} Treffer; suchen Sie genauer, um die übrigen zu finden.")
     elif needle and not found:
