@@ -52,21 +52,19 @@ if not items:
     st.info("Keine Vorgänge zu diesen Filtern.", icon=":material/inbox:")
     st.stop()
 
-WIDTHS = [3, 3, 4, 2, 2, 3, 2]
-for column, title in zip(st.columns(WIDTHS), ("Produkt", "Kommune", "Stand", "Alter", "Fällig", "Zugewiesen", ""),
+WIDTHS = [3, 3, 4, 3, 3, 2]  # each row is a few elements only: the browser draws every one on each rerun
+for column, title in zip(st.columns(WIDTHS), ("Produkt", "Kommune", "Stand", "Alter · Fällig", "Zugewiesen", ""),
                          strict=True):
     if title:
         column.caption(f"**{title}**")
 
 for item in items:
     with st.container(border=True):
-        product_col, town_col, state_col, age_col, due_col, assign_col, link_col = st.columns(
-            WIDTHS, vertical_alignment="center")
+        product_col, town_col, state_col, age_col, assign_col, link_col = st.columns(WIDTHS, vertical_alignment="center")
         product_col.markdown(f"**{md(item.product_name)}**")
         town_col.markdown(f"{md(item.municipality_name)}  \n:gray[AGS {item.ags}]")
         state_col.markdown(f":blue-badge[{md(item.state_name)}]  \n:gray[wartet auf {md(item.waiting_for)}]")
-        age_col.markdown(count(item.age_days, "Tag", "Tage"))
-        due_col.markdown(due_text(item))
+        age_col.markdown(f"{count(item.age_days, 'Tag', 'Tage')}  \n{due_text(item)}")
         with assign_col:
             assign_control(actor, item, staff, prefix="kq", feedback=FEEDBACK)
         link_col.page_link("pages/kisa_case.py", label="Öffnen", icon=":material/open_in_new:",
