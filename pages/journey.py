@@ -147,7 +147,8 @@ def _product_view(nr: int) -> None:
 
     st.header("Phasen: Plan und Ist")
     show_chart(product_chart(journey), description="Zeitleiste der Phasen dieses Produkts: tatsächlicher Verlauf über "
-                                                    "dem Plan. Die Daten stehen in der Tabelle unter dem Diagramm.")
+                                                    "dem Plan. Die Daten stehen in der Tabelle unter dem Diagramm.",
+               key="jr_product_table")
     st.caption("Kräftige Balken: tatsächlicher Verlauf. Helle, umrandete Balken: Plan. Rote Linie: heute.")
     now = journey.as_of
     st.table(pd.DataFrame(
@@ -266,7 +267,7 @@ def _overview() -> None:
     show_chart(municipality_chart(journeys, overview.as_of),
                description="Zeitleiste je Produkt dieser Seite: tatsächlicher Verlauf der Phasen über dem Plan ab dem "
                            "Bestelldatum.",
-               table=municipality_table(journeys))
+               table=municipality_table(journeys), key="jr_table")
     st.caption("Kräftige Balken: tatsächlicher Verlauf je Phase. Helle, umrandete Balken: Plan ab dem Bestelldatum "
                "(etwa zwei Wochen Fragebogen, zwei Wochen Einrichtung durch KISA, drei Wochen Test und Abnahme). "
                "Rote Linie: heute. Zeigen Sie auf einen Balken für die Daten.")

@@ -25,6 +25,7 @@ from web.backoffice import assign_control, due_text, show_feedback
 from web.cached import gemeinde_names
 from web.downloads import configuration_downloads
 from web.guard import require_actor
+from web.lazy import lazy_expander
 from web.navigation import is_record_id
 from web.reauth import ReauthRequired, ask_password, password_field, sensitive_scope
 from web.text import count, fmt_datetime, md
@@ -299,8 +300,10 @@ elif item.state == OrderedProductState.SETUP:
         st.caption(f"Noch {count(still_open, 'Aufgabe', 'Aufgaben')} offen – Go-Live ist danach möglich.")
     if review is not None:
         _downloads()
-        with st.expander(f"Konfiguration (Fassung {review.submission_number})"):
-            _answers(review.steps, review.answers, view=review)
+        box = lazy_expander(f"Konfiguration (Fassung {review.submission_number})", key=f"kc_config_{nr}")
+        if box is not None:
+            with box:
+                _answers(review.steps, review.answers, view=review)
 
 else:
     st.info(f"Stand: {md(item.state_name)}." + (f" Am Zug: {md(item.waiting_for)}." if item.waiting_for != "–" else ""),

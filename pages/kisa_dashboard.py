@@ -45,7 +45,7 @@ if states:
     show_chart(
         bar_chart(states, x=channel("Produkte:Q", title="Produkte", axis=WHOLE),
                   y=channel("Stand:N", sort=None, title=None, axis=LABELS), tooltip=["Stand:N", "Produkte:Q"]),
-        description="Balkendiagramm: Anzahl der bestellten Produkte je Stand.", table=states,
+        description="Balkendiagramm: Anzahl der bestellten Produkte je Stand.", table=states, key="dash_states_table",
     )
 else:
     st.info("Noch keine bestellten Produkte.")
@@ -58,6 +58,7 @@ show_chart(
               xOffset=channel("Ereignis:N"), color=channel("Ereignis:N", title=None),
               tooltip=["Woche:O", "Ereignis:N", "Anzahl:Q"]),
     description="Balkendiagramm: je Woche die Anzahl der eingereichten und der live gegangenen Produkte.",
+    key="dash_weeks_table",
     table=[{"Woche ab": fmt_date(w.week_start), "eingereicht": w.submitted, "live gegangen": w.live} for w in figures.weeks],
 )
 
@@ -66,7 +67,7 @@ if figures.lead_days:
     show_chart(
         bar_chart([{"Phase": k, "Tage": v} for k, v in figures.lead_days.items()], x=channel("Tage:Q", title="Tage"),
                   y=channel("Phase:N", sort=None, title=None, axis=LABELS), tooltip=["Phase:N", "Tage:Q"]),
-        description="Balkendiagramm: mittlere Dauer (Median) jeder Phase in Tagen.",
+        description="Balkendiagramm: mittlere Dauer (Median) jeder Phase in Tagen.", key="dash_phases_table",
         table=[{"Phase": k, "Tage (Median)": f"{v:.1f}".replace(".", ",")} for k, v in figures.lead_days.items()],
     )
     st.caption("Geplant sind etwa zwei Wochen für den Fragebogen, zwei für die Einrichtung und zwei bis drei für Test "

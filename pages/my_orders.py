@@ -66,8 +66,13 @@ def _pdf(order_id: int):
 
 for position, view in enumerate(orders):
     order = view.order
-    with st.expander(f"{order.number} vom {fmt_datetime(order.placed_at)} – {len(view.lines)} Produkt(e)",
-                     expanded=position == 0):
+    # The content of a closed order is drawn only when it is opened (a rerun): ten orders of many products each
+    # would otherwise be sent and drawn on every rerun.
+    box = st.expander(f"{order.number} vom {fmt_datetime(order.placed_at)} – {len(view.lines)} Produkt(e)",
+                      expanded=position == 0, key=f"ord_open_{order.id}", on_change="rerun")
+    if not box.open:
+        continue
+    with box:
         signer = f"{md(order.signer_name)} ({md_label(order.signer_email)})"  # no link: a faint one in a caption
         st.caption(f"Mustervertrag {md(order.contract_version)} · bestellt von {signer}")
         for lv in view.lines:

@@ -151,6 +151,7 @@ def _chart(releases: list[ReleaseStats]) -> None:
         description=f"Balkendiagramm: je Version dieser Seite, die eine Prüfung verlangt (die {CHART_RELEASES} "
                     "neuesten), die geprüften und die offenen Konfigurationen. Die Zahlen stehen in der Tabelle über "
                     "dem Diagramm.",
+        key="rel_chart_table",
     )
 
 

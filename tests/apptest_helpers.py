@@ -109,6 +109,12 @@ def run(at: AppTest, element: Any = None) -> AppTest:
     return at
 
 
+def open_expander(at: AppTest, key: str) -> AppTest:
+    """Open the expander ``key`` whose content is made only while open (``web.lazy``), as a click does, and run."""
+    at.session_state[key] = True
+    return run(at)
+
+
 def click(at: AppTest, label: str) -> AppTest:
     """Click the (only) button labelled ``label`` (form submit buttons included) and run."""
     matches = [b for b in at.button if b.label == label]

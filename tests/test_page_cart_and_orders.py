@@ -134,3 +134,26 @@ def test_many_orders_come_in_pages_of_ten_and_can_be_searched(engine, session):
     assert shown_orders() == numbers[:1]  # page 2: the oldest
     kisa.text_input(key="ord_search").input("Meldebescheinigung").run()
     assert shown_orders() == numbers[:1] and "Seite" not in all_text(kisa)  # one hit, no page controls
+
+
+def test_only_the_newest_order_is_open_and_another_shows_its_products_when_opened(engine, session):
+    from orders.cart import view_cart
+    from orders.checkout import place_order
+
+    contract = ready_to_order(session)
+    anna_user = make_user(session, can_manage_team=True)
+    anna = actor_of(anna_user)
+    placed = []
+    for product in ("meldebescheinigung", "wahlschein"):
+        add_to_cart(session, actor=anna, product_id=product)
+        order, _ = place_order(session, actor=anna, cart_revision=view_cart(session, actor=anna).revision,
+                               contract_id=contract.id, authorised=True)
+        session.commit()
+        placed.append(order)
+    at = open_page(engine, "my_orders", user=anna_user)
+    text = all_text(at)
+    assert "**Wahlschein**" in text and "**Meldebescheinigung**" not in text  # the older order is closed, not drawn
+    assert len(at.get("download_button")) == 1
+    at.session_state[f"ord_open_{placed[0].id}"] = True  # the person opens the older order
+    at.run()
+    assert "**Meldebescheinigung**" in all_text(at) and len(at.get("download_button")) == 2

@@ -10,7 +10,7 @@ import pytest
 from backoffice import municipality_choice
 from core import clock
 from models import OrderedProductState
-from tests.apptest_helpers import all_text, app_like_server, open_page, run, texts
+from tests.apptest_helpers import all_text, app_like_server, open_expander, open_page, run, texts
 from tests.backoffice_world import put_in_state, submitted
 from tests.questionnaire_world import make_world, user_row
 
@@ -71,7 +71,8 @@ def test_the_municipality_sees_counts_the_chart_and_what_comes_next(engine, sess
     # The chart's text alternative: described for screen readers, its dates as a table (plan, then actual).
     [chart] = at.get("vega_lite_chart")
     assert chart.proto.alt.startswith("Zeitleiste je Produkt")
-    [figures] = [t.value for t in at.table]
+    assert not at.table  # made when the expander is opened
+    [figures] = [t.value for t in open_expander(at, "jr_table").table]
     assert set(figures.index) == {"Meldebescheinigung", "Melderegisterauskunft", "Anzeige eines Feuerwerkes"}
     mra = figures.loc[["Melderegisterauskunft"]]
     assert list(mra["Plan oder Ist"]) == ["Plan"] * 3 + ["Ist"] * 2

@@ -8,7 +8,7 @@ import altair as alt
 
 from models import Role
 from questionnaire.submission import submit
-from tests.apptest_helpers import all_text, app_like_server, open_page  # noqa: F401  (autouse fixture)
+from tests.apptest_helpers import all_text, app_like_server, open_expander, open_page  # noqa: F401  (autouse fixture)
 from tests.builders import make_user
 from tests.questionnaire_world import fill_completely, make_world, opened
 
@@ -39,6 +39,9 @@ def test_every_chart_is_described_and_its_figures_are_given_as_tables(engine, se
         spec = json.loads(chart.proto.spec)  # the rows travel beside the spec (Arrow), so the check gets none
         alt.Chart.from_dict({"data": {"values": []}, **spec}, validate=True)
     assert [e.label for e in at.expander] == ["Die Zahlen des Diagramms als Tabelle"] * 3
+    assert not at.table  # closed: made only when opened
+    for key in ("dash_states_table", "dash_weeks_table", "dash_phases_table"):
+        open_expander(at, key)
     per_state, per_week, per_phase = (t.value for t in at.table)
     assert per_state.loc["Konfiguration eingereicht", "Produkte"] == 1 and per_state["Produkte"].sum() == 4
     assert list(per_week.columns) == ["eingereicht", "live gegangen"] and per_week["eingereicht"].sum() == 1

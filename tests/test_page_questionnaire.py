@@ -7,7 +7,16 @@ from sqlmodel import select
 from models import OrderedProductState, Questionnaire, Role
 from questionnaire.drafts import open_questionnaire, read_questionnaire, save_step
 from questionnaire.store import load_answers
-from tests.apptest_helpers import all_text, app_like_server, click, field_message, open_page, run, shown  # noqa: F401
+from tests.apptest_helpers import (  # noqa: F401
+    all_text,
+    app_like_server,
+    click,
+    field_message,
+    open_expander,
+    open_page,
+    run,
+    shown,
+)
 from tests.builders import PASSWORD, actor_of, make_municipality, make_user
 from tests.questionnaire_builders import complete_answers, order_product
 
@@ -161,6 +170,8 @@ def test_answers_are_copied_to_other_products_after_confirmation(engine, session
               raw={"benachrichtigung.email": "antraege@musterau.example"}, base_version=1)
     session.commit()
     at = open_page(engine, "questionnaire_form", user=anna, query={"nr": str(ordered.id)})
+    assert not [m for m in at.multiselect if m.key == f"cp_targets_{questionnaire_id}"]  # closed: not even read
+    open_expander(at, f"cp_panel_{questionnaire_id}")
     run(at, at.multiselect(key=f"cp_targets_{questionnaire_id}").select(other.id))
     click(at, "Ja, kopieren")
     assert "Angaben in 1 Fragebogen übernommen" in all_text(at)
@@ -175,6 +186,7 @@ def test_coordinator_asks_a_new_colleague_for_help_and_a_mail_goes_out(engine, s
     questionnaire_id = session.exec(select(Questionnaire.id).where(Questionnaire.ordered_product_id == ordered.id)).one()
     session.commit()
     prefix = f"iv_{questionnaire_id}"
+    open_expander(at, f"{prefix}_panel")
     at.text_input(key=f"{prefix}_email").input("it-leitung@musterau.example")
     at.text_input(key=f"{prefix}_name").input("Ina Technik")
     at.selectbox(key=f"{prefix}_position").select_index(0)

@@ -14,6 +14,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from web.lazy import lazy_expander
+
 TABLE_TITLE = "Die Zahlen des Diagramms als Tabelle"
 # Streamlit's chart theme draws axis and legend texts in #808495, 3.7:1 on white; small text needs 4.5:1.
 CHART_TEXT = "#5C5F6B"  # 6.4:1
@@ -40,9 +42,10 @@ def bar_chart(rows: Sequence[Mapping[str, Any]], *, tooltip: Sequence[str], **en
             "encoding": {**encoding, "tooltip": [channel(t) for t in tooltip]}}
 
 
-def show_chart(chart: alt.Chart | alt.LayerChart | dict[str, Any], *, description: str,
+def show_chart(chart: alt.Chart | alt.LayerChart | dict[str, Any], *, description: str, key: str,
                table: Sequence[Mapping[str, Any]] | None = None) -> None:
-    """Show ``chart`` announced by ``description``; ``table`` rows (first column: row heading) in an expander below.
+    """Show ``chart`` announced by ``description``; ``table`` rows (first column: row heading) in an expander below,
+    made only when opened (``key``: the expander's).
 
     ``chart`` is an Altair chart or a plain Vega-Lite spec (a dict; cheaper for charts drawn on every rerun).
     Pass no table only when the page shows the same figures as a table already (and say so in the description).
@@ -55,7 +58,6 @@ def show_chart(chart: alt.Chart | alt.LayerChart | dict[str, Any], *, descriptio
         readable = chart.configure_axis(labelColor=CHART_TEXT, titleColor=CHART_TEXT).configure_legend(
             labelColor=CHART_TEXT, titleColor=CHART_TEXT)
         st.altair_chart(readable, width="stretch", alt=description)
-    if table:
+    if table and (box := lazy_expander(TABLE_TITLE, key=key, icon=":material/table_view:")) is not None:
         frame = pd.DataFrame(list(table))
-        with st.expander(TABLE_TITLE, icon=":material/table_view:"):
-            st.table(frame.set_index(frame.columns[0]))
+        box.table(frame.set_index(frame.columns[0]))

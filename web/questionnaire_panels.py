@@ -14,14 +14,18 @@ from questionnaire.drafts import QuestionnaireView, open_questionnaire
 from questionnaire.master import adopt_as_master
 from questionnaire.team import invite_to_questionnaires
 from web.forms import field_error
+from web.lazy import lazy_expander
 from web.text import count, md
 
 
 def copy_panel(actor: Actor, view: QuestionnaireView) -> None:
     """Copy the answers of chosen steps to other ordered products of the municipality."""
+    box = lazy_expander("Angaben in andere Produkte übernehmen", key=f"cp_panel_{view.id}", icon=":material/content_copy:")
+    if box is None:  # closed: the list of products to copy to is neither read nor sent
+        return
     with session_scope() as session:
         targets = copy_targets(session, actor=actor, questionnaire_id=view.id)
-    with st.expander("Angaben in andere Produkte übernehmen", icon=":material/content_copy:"):
+    with box:
         if not targets:
             st.caption("Keine weiteren Produkte Ihrer Kommune warten auf einen Fragebogen.")
             return
@@ -94,7 +98,10 @@ def invite_panel(actor: Actor, view: QuestionnaireView, others: dict[int, str]) 
     if not actor.can_manage_team:
         return
     prefix = f"iv_{view.id}"
-    with st.expander("Kolleg:in um Mitarbeit bitten", icon=":material/group_add:"):
+    box = lazy_expander("Kolleg:in um Mitarbeit bitten", key=f"{prefix}_panel", icon=":material/group_add:")
+    if box is None:
+        return
+    with box:
         st.caption("Die Person erhält eine E-Mail mit Links zu den Schritten. Hat sie noch kein Konto, wird es mit der "
                    "Einladung angelegt; sie sieht nur die Daten Ihrer Kommune.")
         errors: dict[str, str] = st.session_state.get(f"{prefix}_errors", {})
