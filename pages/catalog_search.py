@@ -63,18 +63,22 @@ def _add(product_id: str, name: str) -> None:
 
 def product_line(hit: Hit | None, product_id: str, name: str, short: str, status: ProductStatus) -> None:
     """Show one product as a link to its detail page with its status and, for hits, why it matched."""
-    left, badge, add = st.columns([10, 2, 1])
+    # Few elements a line (the browser draws each on every rerun): the status badge sits in the description line.
+    left, add = st.columns([12, 1])
     left.page_link("pages/product.py", label=md(name), query_params={"id": product_id}, icon=":material/description:")
-    badge.markdown(STATUS_BADGE[status])
     if can_order and status == ProductStatus.VERFUEGBAR:
         add.button("", icon=":material/add_shopping_cart:", key=f"cat_add_{product_id}", help="In den Warenkorb",
                    on_click=_add, args=(product_id, name))
-    st.caption(md(short))
+    st.caption(f"{STATUS_BADGE[status]} {md(short)}")
     if hit is not None:
         st.caption("Gefunden über: " + " · ".join(md(reason) for reason in hit.reasons[:3]))
 
 
-PER_GROUP = 20  # products shown per group before "Mehr anzeigen"
+PER_GROUP = 10  # products shown per group before "Weitere … anzeigen" (each line costs the browser time on every rerun)
+
+
+def _show_more(key: str, shown: int) -> None:
+    st.session_state[f"cat_more_{key}"] = shown + PER_GROUP
 
 
 def group_section(key: str, title: str, items: list, expanded: bool, show) -> None:
@@ -87,9 +91,9 @@ def group_section(key: str, title: str, items: list, expanded: bool, show) -> No
         for item in items[:shown]:
             show(item)
         rest = len(items) - shown
-        if rest > 0 and st.button(f"Weitere {min(PER_GROUP, rest)} von {rest} anzeigen", key=f"cat_more_btn_{key}"):
-            st.session_state[f"cat_more_{key}"] = shown + PER_GROUP
-            st.rerun(scope="fragment")
+        if rest > 0:  # the callback counts up before the (fragment's) rerun: drawn once, with the next entries
+            st.button(f"Weitere {min(PER_GROUP, rest)} von {rest} anzeigen", key=f"cat_more_btn_{key}",
+                      on_click=_show_more, args=(key, shown))
 
 
 def show_hit(hit: Hit) -> None:

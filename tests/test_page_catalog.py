@@ -76,3 +76,19 @@ def test_availability_tab_shows_only_the_own_municipality_to_municipal_users(eng
     assert list(table["Kommune"]) == ["Kommune A"]
     staff = open_page(engine, "product", user=make_user(session, role=Role.KISA), query={"id": "meldebescheinigung"})
     assert list(staff.dataframe[-1].value["Kommune"]) == ["Kommune A", "Kommune B"]
+
+
+def test_a_long_group_shows_ten_products_with_their_status_and_then_ten_more(engine, session):
+    import_catalog(session, products=[make_product(f"Hundesteuer Variante {n:02d}", synonyms=["Hund"])
+                                      for n in range(23)])
+    session.commit()
+    at = open_page(engine, "catalog_search", user=make_user(session))
+    at.text_input(key="suche").input("Hundesteuer").run()
+    assert "**23 Treffer**" in texts(at)
+    links = [p for p in at.get("page_link") if p.proto.label.startswith("Hundesteuer Variante")]
+    assert len(links) == 10
+    assert sum(":green-badge[verfügbar]" in c.value for c in at.caption) == 10  # the status in the description line
+    [more] = [b for b in at.button if b.label == "Weitere 10 von 13 anzeigen"]
+    more.click().run()
+    assert len([p for p in at.get("page_link") if p.proto.label.startswith("Hundesteuer Variante")]) == 20
+    assert [b.label for b in at.button if b.label.startswith("Weitere")] == ["Weitere 3 von 3 anzeigen"]
