@@ -12,6 +12,7 @@ from models import Role
 from orders.cart import add_to_cart
 from web.cached import catalog_index
 from web.guard import require_actor
+from web.lazy import lazy_expander
 from web.text import md
 
 STATUS_BADGE = {
@@ -84,8 +85,8 @@ def _show_more(key: str, shown: int) -> None:
 def group_section(key: str, title: str, items: list, expanded: bool, show) -> None:
     """One expandable group; long groups show the first entries and a button for more."""
     shown = st.session_state.get(f"cat_more_{key}", PER_GROUP)
-    section = st.expander(f"{title} ({len(items)})", expanded=expanded, key=f"cat_exp_{key}", on_change="rerun")
-    if not section.open:  # closed groups cost nothing: their entries render when opened
+    section = lazy_expander(f"{title} ({len(items)})", key=f"cat_exp_{key}", expanded=expanded)
+    if section is None:  # closed groups cost nothing: their entries render when opened
         return
     with section:
         for item in items[:shown]:
