@@ -338,7 +338,7 @@ async def questionnaire_step(page: Page, url: str, world: World, repeat: int) ->
     times = []
     for i in range(repeat + 1):
         step = STEPS[i % 2]
-        nav = page.get_by_role("button", name=re.compile(rf"\d+\. {re.escape(NAV_TITLES[step])}"))
+        nav = page.get_by_test_id("stRadioOption").filter(has_text=re.compile(rf"\d+\. {re.escape(NAV_TITLES[step])}$"))
 
         times.append(await timed(page, "pointerdown", nav.click, [("h1, h2, h3, h4", rf"^{re.escape(STEP_TITLES[step])}$",
                                                                 None)]))

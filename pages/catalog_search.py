@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from catalog.schema import DELIVERY_NAMES, GROUP_NAMES, Manufacturer, ProductStatus
@@ -64,15 +66,19 @@ def _add(product_id: str, name: str) -> None:
 
 def product_line(hit: Hit | None, product_id: str, name: str, short: str, status: ProductStatus) -> None:
     """Show one product as a link to its detail page with its status and, for hits, why it matched."""
-    # Few elements a line (the browser draws each on every rerun): the status badge sits in the description line.
-    left, add = st.columns([12, 1])
-    left.page_link("pages/product.py", label=md(name), query_params={"id": product_id}, icon=":material/description:")
+    # Two elements a line (three with the cart button): the browser redraws every element on each rerun, and the
+    # columns a line had before were a block each (docs/performance.md, "Fourth round").
+    link = partial(st.page_link, "pages/product.py", label=md(name), query_params={"id": product_id},
+                   icon=":material/description:")
     if can_order and status == ProductStatus.VERFUEGBAR:
-        add.button("", icon=":material/add_shopping_cart:", key=f"cat_add_{product_id}", help="In den Warenkorb",
-                   on_click=_add, args=(product_id, name))
-    st.caption(f"{STATUS_BADGE[status]} {md(short)}")
-    if hit is not None:
-        st.caption("Gefunden über: " + " · ".join(md(reason) for reason in hit.reasons[:3]))
+        with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center", gap=None):
+            link()
+            st.button("", icon=":material/add_shopping_cart:", key=f"cat_add_{product_id}", help="In den Warenkorb",
+                      on_click=_add, args=(product_id, name))
+    else:
+        link()
+    found = f"  \nGefunden über: {' · '.join(md(reason) for reason in hit.reasons[:3])}" if hit is not None else ""
+    st.caption(f"{STATUS_BADGE[status]} {md(short)}{found}")
 
 
 PER_GROUP = 10  # products shown per group before "Weitere … anzeigen" (each line costs the browser time on every rerun)

@@ -25,19 +25,19 @@ st.caption("Bestellte Produkte aller Kommunen, ältester Stand zuerst. Fällig i
 with session_scope() as session:
     staff = {s.user_id: s.full_name for s in staff_members(session, actor=actor)}
 
-filter_cols = st.columns([4, 2, 2])
-chosen_states = filter_cols[0].multiselect(
-    "Stand", list(OrderedProductState), default=list(KISA_STATES), format_func=lambda s: STATE_NAMES[s],
-    placeholder="alle Stände", key="kq_states", select_all=False, on_change=first_page, args=(PAGE,))
-with filter_cols[1]:
-    town_choice = municipality_picker(actor, key="kq_town", placeholder="Alle Kommunen", on_change=first_page,
-                                      args=(PAGE,))
+with st.container(horizontal=True, gap="medium"):  # a flex row: one block, not a block per column
+    chosen_states = st.multiselect(
+        "Stand", list(OrderedProductState), default=list(KISA_STATES), format_func=lambda s: STATE_NAMES[s],
+        placeholder="alle Stände", key="kq_states", select_all=False, on_change=first_page, args=(PAGE,))
+    with st.container(width=300):
+        town_choice = municipality_picker(actor, key="kq_town", placeholder="Alle Kommunen", on_change=first_page,
+                                          args=(PAGE,))
+    search = st.text_input("Suche", placeholder="Produkt, Kommune oder AGS", key="kq_search", max_chars=100,
+                           on_change=first_page, args=(PAGE,), width=300)
 town = town_choice.municipality_id if town_choice is not None else None
-search = filter_cols[2].text_input("Suche", placeholder="Produkt, Kommune oder AGS", key="kq_search", max_chars=100,
-                                   on_change=first_page, args=(PAGE,))
-mine_col, overdue_col, _rest = st.columns([1, 1, 3])
-mine = mine_col.toggle("nur mir zugewiesen", key="kq_mine", on_change=first_page, args=(PAGE,))
-overdue_only = overdue_col.toggle("nur überfällige", key="kq_overdue", on_change=first_page, args=(PAGE,))
+with st.container(horizontal=True, gap="large"):
+    mine = st.toggle("nur mir zugewiesen", key="kq_mine", on_change=first_page, args=(PAGE,))
+    overdue_only = st.toggle("nur überfällige", key="kq_overdue", on_change=first_page, args=(PAGE,))
 
 with session_scope() as session:
     page = queue_page(session, actor=actor, states=tuple(chosen_states or OrderedProductState), municipality_id=town,
@@ -52,22 +52,15 @@ if not items:
     st.info("Keine Vorgänge zu diesen Filtern.", icon=":material/inbox:")
     st.stop()
 
-WIDTHS = [3, 3, 4, 3, 3, 2]  # each row is a few elements only: the browser draws every one on each rerun
-for column, title in zip(st.columns(WIDTHS), ("Produkt", "Kommune", "Stand", "Alter · Fällig", "Zugewiesen", ""),
-                         strict=True):
-    if title:
-        column.caption(f"**{title}**")
-
 for item in items:
-    with st.container(border=True):
-        product_col, town_col, state_col, age_col, assign_col, link_col = st.columns(WIDTHS, vertical_alignment="center")
-        product_col.markdown(f"**{md(item.product_name)}**")
-        town_col.markdown(f"{md(item.municipality_name)}  \n:gray[AGS {item.ags}]")
-        state_col.markdown(f":blue-badge[{md(item.state_name)}]  \n:gray[wartet auf {md(item.waiting_for)}]")
-        age_col.markdown(f"{count(item.age_days, 'Tag', 'Tage')}  \n{due_text(item)}")
-        with assign_col:
-            assign_control(actor, item, staff, prefix="kq", feedback=FEEDBACK)
-        link_col.page_link("pages/kisa_case.py", label="Öffnen", icon=":material/open_in_new:",
-                           query_params={"nr": str(item.ordered_product_id)})
+    # One card a row, four elements: the browser redraws every element on each rerun, and a row of columns (a block
+    # per column) cost it three times as much as the card (docs/performance.md, "Fourth round").
+    with st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium", wrap=False):
+        st.markdown(f"**{md(item.product_name)}**  \n{md(item.municipality_name)} :gray[(AGS {item.ags})]  \n"
+                    f":blue-badge[{md(item.state_name)}] :gray[wartet auf {md(item.waiting_for)}] · "
+                    f"{count(item.age_days, 'Tag', 'Tage')} alt · {due_text(item, inline=True)}", width="stretch")
+        assign_control(actor, item, staff, prefix="kq", feedback=FEEDBACK, width=230)
+        st.page_link("pages/kisa_case.py", label="Öffnen", icon=":material/open_in_new:",
+                     query_params={"nr": str(item.ordered_product_id)})
 
 page_controls(PAGE, page, size_key=SIZE)

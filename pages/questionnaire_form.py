@@ -9,7 +9,7 @@ from core.db import session_scope
 from core.errors import DomainError, FieldErrors
 from models import OrderedProductState, Role
 from questionnaire.checks import Problem, is_required
-from questionnaire.definition import NAV_TITLES, REVIEW_STEP, STEP_TITLES, Question, step_of
+from questionnaire.definition import NAV_TITLES, REVIEW_STEP, Question, step_of
 from questionnaire.display import answer_lines
 from questionnaire.drafts import list_questionnaires, open_questionnaire, read_questionnaire, save_step
 from questionnaire.store import EditConflict
@@ -187,24 +187,34 @@ for problem in view.problems:
 for key in errors:  # typed but not saved: open, whatever the stored answer says
     open_keys.setdefault(step_of(key), set()).add(key)
 step_param = st.query_params.get("schritt", step_keys[0])
-state.setdefault(f"fb_step_{qid}", step_param if step_param in step_keys else step_keys[0])
+if state.get(f"fb_step_{qid}") not in step_keys:  # first visit, or a step this questionnaire does not have
+    state[f"fb_step_{qid}"] = step_param if step_param in step_keys else step_keys[0]
 current = state[f"fb_step_{qid}"]
 
 nav_col, body_col = st.columns([1.4, 3], gap="large")
+
+
+def _step_chosen() -> None:
+    """Keep the chosen step in the address (a reload or a link lands there)."""
+    st.query_params["schritt"] = state[f"fb_step_{qid}"]
+
+
+def _step_label(key: str) -> str:
+    """The step's number and short name. It never changes: Streamlit keeps a radio's choice by its label."""
+    return f"{step_keys.index(key) + 1}. {NAV_TITLES.get(key, key)}"
+
+
+def _step_caption(key: str) -> str:
+    """What is open in the step (its caption in the step list, which may change)."""
+    missing = len(open_keys.get(key, ()))
+    return f":material/radio_button_unchecked: {missing} offen" if missing and key != REVIEW_STEP else ""
+
+
 with nav_col:
-    # Buttons, not a radio: their labels change with the open points and must not reset the chosen step.
-    st.markdown("**Schritte**")
-    for number, key in enumerate(step_keys, start=1):
-        missing = len(open_keys.get(key, ()))
-        if key == REVIEW_STEP:
-            icon, suffix = ":material/send:", ""
-        elif missing:
-            icon, suffix = ":material/radio_button_unchecked:", f" · {missing} offen"
-        else:
-            icon, suffix = ":material/check_circle:", ""
-        st.button(f"{number}. {NAV_TITLES.get(key, key)}{suffix}", key=f"fb_nav_{qid}_{key}", icon=icon,
-                  help=STEP_TITLES.get(key, key),
-                  type="primary" if key == current else "tertiary", on_click=go_to, args=(key,), width="stretch")
+    # One radio group, not a button per step: the browser redraws every element on each rerun (docs/performance.md,
+    # "Fourth round"). Its key is the chosen step itself: "Weiter", "Zurück" and the review's links set it.
+    st.radio("Schritte", step_keys, key=f"fb_step_{qid}", format_func=_step_label,
+             captions=[_step_caption(key) for key in step_keys], on_change=_step_chosen)
     if state.pop(SAVED, False):
         st.caption(":material/cloud_done: Gespeichert")
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core import clock
@@ -14,9 +16,8 @@ __all__ = ["app_like_server"]  # autouse fixture
 
 
 def _products(at) -> list[str]:
-    """Return the product names listed, in order (bold in the first column of each row)."""
-    names = ("Meldebescheinigung", "Melderegisterauskunft", "Anzeige eines Feuerwerkes")
-    return [m.value.strip("*") for m in at.markdown if m.value.strip("*") in names]
+    """Return the product names listed, in order (bold at the start of each card)."""
+    return [found[1] for m in at.markdown if (found := re.match(r"\*\*(.+?)\*\*  \n[^\n]+:gray\[\(AGS ", m.value))]
 
 
 def test_queue_lists_a_submitted_product_with_state_waiting_party_and_a_link_to_the_case(engine, session):

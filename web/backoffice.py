@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import streamlit as st
 
@@ -15,14 +16,18 @@ from web.text import BERLIN, fmt_date, md, md_label
 NOBODY = 0  # the assign control's "nobody" option
 
 
-def due_text(item: QueueItem) -> str:
-    """Return the due date as Markdown; an overdue phase says so in words and with an icon, not by colour only."""
+def due_text(item: QueueItem, *, inline: bool = False) -> str:
+    """Return the due date as Markdown; an overdue phase says so in words and with an icon, not by colour only.
+    ``inline``: one line that says what the date is ("fällig am …"), for the queue's cards."""
     due = fmt_date(item.due.astimezone(BERLIN).date()) if item.due else "–"
-    return f":red-badge[:material/alarm: überfällig]  \n:red[fällig seit {due}]" if item.overdue else due
+    if item.overdue:
+        gap = " " if inline else "  \n"
+        return f":red-badge[:material/alarm: überfällig]{gap}:red[fällig seit {due}]"
+    return f"fällig am {due}" if inline and item.due else due
 
 
 def assign_control(actor: Actor, item: QueueItem, staff: Mapping[int, str], *, prefix: str, feedback: str,
-                   show_label: bool = False) -> None:
+                   show_label: bool = False, width: int | Literal["stretch"] = "stretch") -> None:
     """Show a selectbox that assigns the product to a staff member; the outcome goes to ``feedback`` in the state."""
     names = dict(staff)
     if item.assigned_to_id and item.assigned_to_id not in names:  # e.g. a disabled account: still shown
@@ -48,7 +53,7 @@ def assign_control(actor: Actor, item: QueueItem, staff: Mapping[int, str], *, p
     label = "Zugewiesen an" if show_label else f"{md_label(item.product_name)} ({md_label(item.municipality_name)}) zugewiesen an"
     st.selectbox(label, options, key=key,
                  format_func=lambda i: names.get(i, "?") if i else "– niemand –", on_change=_assign,
-                 label_visibility="visible" if show_label else "collapsed")
+                 label_visibility="visible" if show_label else "collapsed", width=width)
 
 
 def show_feedback(feedback: str) -> None:

@@ -19,7 +19,9 @@ _SHORT = {STEP_TITLES[key]: short for key, short in NAV_TITLES.items()}  # the s
 
 
 def _nav(page: Page, title: str) -> Locator:
-    return page.get_by_role("button", name=re.compile(rf"\d+\. {re.escape(_SHORT[title])}"))
+    """The step's entry in the step list (a radio group): its option and the caption with the open points."""
+    return page.get_by_test_id("stRadioGroup").locator(":scope > div").filter(
+        has_text=re.compile(rf"\d+\. {re.escape(_SHORT[title])}"))
 
 
 def _step(page: Page, title: str) -> None:
@@ -27,7 +29,7 @@ def _step(page: Page, title: str) -> None:
     heading = page.get_by_role("heading", name=title)
     for _attempt in range(3):
         expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-        _nav(page, title).click()
+        _nav(page, title).get_by_test_id("stRadioOption").click()
         try:
             expect(heading).to_be_visible(timeout=8_000)
             return
