@@ -12,6 +12,7 @@ from web import state
 from web.auth import SSO_PROBLEM, emit_cookie_scripts, log_out, restore_login, return_after_sso
 from web.demo_panel import demo_panel
 from web.errors import show_unexpected_error
+from web.fragments import whole_run
 from web.missing_page import with_not_found_page
 from web.text import md
 
@@ -153,6 +154,7 @@ def main() -> None:
     sso_problem = st.session_state.pop(SSO_PROBLEM, None)
     if actor is None and sso_problem:  # back from the identity provider without a usable account here
         st.error(md(str(sso_problem)), icon=":material/person_off:")
+    whole_run(actor)  # parts of the page that rerun alone check the login against this (web/fragments.py)
     navigation.run()
 
 

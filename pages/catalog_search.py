@@ -13,6 +13,7 @@ from core.errors import DomainError
 from models import Role
 from orders.cart import add_to_cart
 from web.cached import catalog_index
+from web.fragments import page_part
 from web.guard import require_actor
 from web.lazy import lazy_expander
 from web.text import md
@@ -112,7 +113,7 @@ def show_product(p) -> None:
     product_line(None, p.id, p.name, p.short_description, p.status)
 
 
-@st.fragment
+@page_part
 def results() -> None:
     """Search box and results rerun alone while the user types."""
     query = st.text_input(

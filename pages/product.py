@@ -13,6 +13,7 @@ from core.errors import DomainError, NotFound
 from core.money import euro
 from models import Role
 from orders.cart import add_to_cart
+from web.fragments import page_part
 from web.guard import require_actor
 from web.text import fmt_date, md
 
@@ -43,37 +44,46 @@ st.markdown(md(product.short_description))
 info, order = st.columns([3, 1])
 with info:
     st.markdown(md(product.description))
-with order, st.container(border=True):
-    st.markdown(f"**Einrichtung:** {euro(product.prices.setup_cents)}  \n"
-                f"**Lizenz und Pflege:** {euro(product.prices.yearly_licence_cents)} pro Jahr")
-    if product.prices.note:
-        st.caption(md(product.prices.note))
-    if product.prices.sample:
-        st.caption(":material/info: Beispielpreis")
-    own = next((u for u in usage.usages if u.municipality_id == actor.municipality_id and u.is_open), None)
-    if actor.role == Role.KOMMUNE and own is not None:
-        st.info(f"Ihre Kommune hat diesen OAA bereits bestellt (Stand: {own.state_name}).", icon=":material/check_circle:")
-        st.page_link("pages/my_orders.py", label="Zu Meine Bestellungen", icon=":material/receipt_long:")
-    elif actor.role == Role.KOMMUNE:
 
-        def _add() -> None:  # a callback: the click costs one rerun, not two (issue #8, click-to-render)
-            try:
-                with session_scope() as session:
-                    add_to_cart(session, actor=actor, product_id=product.id)
-            except DomainError as exc:
-                st.session_state["prod_refused"] = str(exc)
-            else:
-                st.session_state["prod_added"] = "Im Warenkorb."
 
-        added = st.session_state.pop("prod_added", None)
-        if added:
-            st.success(added)
-        refused = st.session_state.pop("prod_refused", None)
-        if refused:
-            st.warning(md(refused))
-        st.button("In den Warenkorb", icon=":material/add_shopping_cart:", type="primary", key="prod_cart",
-                  on_click=_add)
-        st.page_link("pages/cart.py", label="Zum Warenkorb", icon=":material/shopping_cart:")
+@page_part
+def order_box() -> None:
+    """Prices and, for the municipality, "In den Warenkorb": a click reruns this box alone, not the product's tables."""
+    with st.container(border=True):
+        st.markdown(f"**Einrichtung:** {euro(product.prices.setup_cents)}  \n"
+                    f"**Lizenz und Pflege:** {euro(product.prices.yearly_licence_cents)} pro Jahr")
+        if product.prices.note:
+            st.caption(md(product.prices.note))
+        if product.prices.sample:
+            st.caption(":material/info: Beispielpreis")
+        own = next((u for u in usage.usages if u.municipality_id == actor.municipality_id and u.is_open), None)
+        if actor.role == Role.KOMMUNE and own is not None:
+            st.info(f"Ihre Kommune hat diesen OAA bereits bestellt (Stand: {own.state_name}).", icon=":material/check_circle:")
+            st.page_link("pages/my_orders.py", label="Zu Meine Bestellungen", icon=":material/receipt_long:")
+        elif actor.role == Role.KOMMUNE:
+
+            def _add() -> None:  # a callback: the click costs one rerun, not two (issue #8, click-to-render)
+                try:
+                    with session_scope() as session:
+                        add_to_cart(session, actor=actor, product_id=product.id)
+                except DomainError as exc:
+                    st.session_state["prod_refused"] = str(exc)
+                else:
+                    st.session_state["prod_added"] = "Im Warenkorb."
+
+            added = st.session_state.pop("prod_added", None)
+            if added:
+                st.success(added)
+            refused = st.session_state.pop("prod_refused", None)
+            if refused:
+                st.warning(md(refused))
+            st.button("In den Warenkorb", icon=":material/add_shopping_cart:", type="primary", key="prod_cart",
+                      on_click=_add)
+            st.page_link("pages/cart.py", label="Zum Warenkorb", icon=":material/shopping_cart:")
+
+
+with order:
+    order_box()
 
 facts = st.columns(3)
 facts[0].markdown("**Rechtsgrundlagen**\n\n" + "\n".join(f"- {md(b)}" for b in product.legal_basis))
