@@ -103,11 +103,9 @@ def acceptance() -> None:
     errors: dict[str, dict[str, str]] = state.setdefault(ERRORS, {})  # per item key (and "accept", "live", "change")
     saved: dict[str, str] = state.setdefault(SAVED, {})  # confirmation per item key, shown once
 
-
     def _widgets(key: str) -> tuple[str, str, str, str]:
         prefix = f"ac_{nr}_{key}"
         return f"{prefix}_outcome", f"{prefix}_tester", f"{prefix}_note", f"{prefix}_seen"
-
 
     # ---- actions (callbacks: they run before the page is drawn again) ------------------------------------------------
     def _save(item: ItemView) -> None:
@@ -130,7 +128,6 @@ def acceptance() -> None:
             errors.pop(item.key, None)
             saved[item.key] = f"Gespeichert: „{item.label}“ – {result}."
 
-
     def _accept(widget: str) -> None:
         try:
             with sensitive_scope(PASSWORDS["accept"], actor) as session:
@@ -148,7 +145,6 @@ def acceptance() -> None:
                                           "Abnahmeprotokoll steht als PDF bereit. Nächster Schritt: Wartungsmodus auf Amt24 "
                                           "ausschalten und hier den Livegang bestätigen.")
 
-
     def _confirm_live(widget: str) -> None:
         try:
             with sensitive_scope(PASSWORDS["live"], actor) as session:
@@ -165,14 +161,12 @@ def acceptance() -> None:
             state[FEEDBACK] = ("success", "Der Online-Antragsassistent ist live. KISA wurde informiert. Die Checkliste "
                                           "unten hilft, Bürgerinnen, Bürger und Unternehmen zu informieren.")
 
-
     def _tick(task: str, widget: str) -> None:
         try:
             with session_scope() as session:
                 tick_launch_task(session, actor=actor, ordered_product_id=nr, task=task, done=bool(state.get(widget)))
         except DomainError as exc:
             state[FEEDBACK] = ("error", str(exc))
-
 
     def _request_change(widget: str) -> None:
         try:
@@ -189,13 +183,11 @@ def acceptance() -> None:
                                           "wurden per E-Mail informiert. Bis zur neuen Einrichtung bleibt der "
                                           "Antragsassistent mit der bisherigen Konfiguration online.")
 
-
     # ---- pieces ---------------------------------------------------------------------------------------------------------
     def _form_error(key: str) -> None:
         message = errors.get(key, {}).get("form")
         if message:
             st.error(md(message), icon=":material/error:")
-
 
     def _pdf_download(acceptance: AcceptanceInfo, *, key: str, label: str = "Abnahmeprotokoll (PDF)") -> None:
         round_number = acceptance.round
@@ -208,7 +200,6 @@ def acceptance() -> None:
                            file_name=safe_filename("Abnahmeprotokoll", view.ags, nr, f"Runde{round_number}", extension="pdf"),
                            mime="application/pdf", icon=":material/picture_as_pdf:", key=key, on_click="ignore")
 
-
     def _result_line(item: ItemView) -> str:
         result = item.result
         if result is None:
@@ -219,11 +210,9 @@ def acceptance() -> None:
             line += f"  \n{md(result.note)}"
         return line
 
-
     def _problem_link(item: ItemView) -> None:
         st.page_link("pages/problems.py", label="Problem an KISA melden", icon=":material/support_agent:",
                      query_params={"nr": str(nr), "punkt": item.key, "titel": item.label})
-
 
     def _load(item: ItemView) -> None:
         """Put the stored result into the item's widgets when it changed since they were filled (also someone else's)."""
@@ -237,7 +226,6 @@ def acceptance() -> None:
                          else view.testers[0] if len(view.testers) == 1 else None)
         state[note] = result.note if result else ""
         state[seen] = stored
-
 
     def _editable_item(item: ItemView) -> None:
         outcome, tester, note, _seen = _widgets(item.key)
@@ -268,7 +256,6 @@ def acceptance() -> None:
         if message:
             st.success(md(message), icon=":material/check:")
 
-
     def _checklist(items: list[ItemView], *, editable: bool) -> None:
         """Show the items by group: as forms while testing, else with their results only."""
         for group, title in GROUP_NAMES.items():
@@ -291,7 +278,6 @@ def acceptance() -> None:
                 with st.expander(f"{md_label(item.label)} {badge}", expanded=open_now, icon=icon):
                     _editable_item(item)
 
-
     def _launch_tasks(tasks: list[LaunchTaskView]) -> None:
         done = sum(1 for t in tasks if t.done)
         st.progress(done / len(tasks), text=f"{done} von {len(tasks)} Aufgaben erledigt")
@@ -301,7 +287,6 @@ def acceptance() -> None:
             box_col, who_col = st.columns([3, 2], vertical_alignment="center")
             box_col.checkbox(task.label, key=widget, disabled=not municipal, on_change=_tick, args=(task.task, widget))
             who_col.caption(f"erledigt von {md(task.done_by)} am {fmt_datetime(task.done_at)}" if task.done else "offen")
-
 
     def _earlier(acceptances: list[AcceptanceInfo]) -> None:
         if not acceptances:
@@ -313,7 +298,6 @@ def acceptance() -> None:
                                   f"durch {md(acceptance.accepted_by)}")
                 with pdf_col:
                     _pdf_download(acceptance, key=f"ac_pdf_{nr}_{acceptance.round}", label="Protokoll (PDF)")
-
 
     # ---- header ---------------------------------------------------------------------------------------------------------
     _list_link()

@@ -80,14 +80,11 @@ def case() -> None:
     names = gemeinde_names()
     qid = item.questionnaire_id
 
-
     def _done(message: str) -> None:
         state[FEEDBACK] = ("success", message)
 
-
     def _failed(exc: DomainError) -> None:
         state[FEEDBACK] = ("error", str(exc))
-
 
     # ---- actions (callbacks: they run before the page is drawn again) ------------------------------------------------
     def _add_remark(step_key: str, choice: str, widget: str) -> None:
@@ -104,7 +101,6 @@ def case() -> None:
             errors.pop(f"step:{step_key}", None)
             state[widget] = ""  # saved: the field is emptied for the next remark
 
-
     def _delete_remark(comment_id: int) -> None:
         try:
             with session_scope() as session:
@@ -113,7 +109,6 @@ def case() -> None:
             _failed(exc)
         else:
             _done("Anmerkung gelöscht.")
-
 
     def _ask_back(widget: str) -> None:
         assert qid is not None
@@ -131,7 +126,6 @@ def case() -> None:
             _done(f"Rückfrage gesendet ({count(sent, 'Anmerkung', 'Anmerkungen')}). Die Kommune wurde per E-Mail "
                   "informiert und kann den Fragebogen wieder bearbeiten.")
 
-
     def _take_over() -> None:
         assert qid is not None
         try:
@@ -143,7 +137,6 @@ def case() -> None:
         else:
             _done("Konfiguration übernommen. Die Einrichtung beginnt; die Kommune wurde per E-Mail informiert.")
 
-
     def _tick(task: str, widget: str) -> None:
         done = bool(state.get(widget))
         try:
@@ -151,7 +144,6 @@ def case() -> None:
                 tick(session, actor=actor, ordered_product_id=nr, task=task, done=done)
         except DomainError as exc:
             _failed(exc)
-
 
     def _terminate(widget: str) -> None:
         try:
@@ -168,7 +160,6 @@ def case() -> None:
             state[widget] = ""
             _done("Vertrag beendet. Die Kommune wurde per E-Mail informiert.")
 
-
     def _go_live() -> None:
         try:
             with session_scope() as session:
@@ -177,7 +168,6 @@ def case() -> None:
             _failed(exc)
         else:
             _done("Go-Live im Wartungsmodus. Die Kommune wurde per E-Mail informiert und kann jetzt testen.")
-
 
     # ---- header -------------------------------------------------------------------------------------------------------
     _back_link()
@@ -200,13 +190,11 @@ def case() -> None:
         assign_control(actor, item, staff, prefix="kc", feedback=FEEDBACK, show_label=True)
     show_feedback(FEEDBACK)
 
-
     def _downloads() -> None:
         """Offer the configuration PDF and the JSON export of the latest submission."""
         assert qid is not None
         configuration_downloads(actor, qid, name=("Konfiguration", item.ags, nr), key=f"kc_{nr}", json_label="Export (JSON)",
                                 widths=(1, 1, 2))
-
 
     def _answers(steps: tuple[Step, ...], answers: Mapping[str, Any], *, view: ReviewView | None = None,
                  remarks: bool = False) -> None:
@@ -219,7 +207,6 @@ def case() -> None:
                 st.markdown(step_markdown(step, answers, names, changed=changed, previous=previous))
                 if view is not None:
                     _remarks(step, view, editable=remarks)
-
 
     def _remarks(step: Step, view: ReviewView, *, editable: bool) -> None:
         """List the remarks on the step's answers; in review, one form for a new remark on any of them (typed text and
@@ -245,7 +232,6 @@ def case() -> None:
         if message:
             st.error(f"Anmerkung nicht gespeichert: {md(message)}", icon=":material/error:")
 
-
     def _checklist(items: list[TaskView], *, editable: bool) -> None:
         for task in items:
             widget = f"kc_task_{nr}_{task.task}"
@@ -253,7 +239,6 @@ def case() -> None:
             box_col, who_col = st.columns([3, 2], vertical_alignment="center")
             box_col.checkbox(task.label, key=widget, disabled=not editable, on_change=_tick, args=(task.task, widget))
             who_col.caption(f"erledigt von {md(task.done_by)} am {fmt_datetime(task.done_at)}" if task.done else "offen")
-
 
     # ---- by state -----------------------------------------------------------------------------------------------------
     if item.state == OrderedProductState.SUBMITTED and review is not None:

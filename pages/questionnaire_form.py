@@ -31,7 +31,6 @@ state = st.session_state
 @page_part
 def questionnaire() -> None:
     """The whole questionnaire: a step, an answer or a button reruns it alone, not the menu and the sidebar."""
-
     raw_nr = st.query_params.get("nr", "")
     if not is_record_id(raw_nr):
         st.title("Konfigurationsfragebogen")
@@ -61,12 +60,10 @@ def questionnaire() -> None:
     names = gemeinde_names()
     labels = district_choices(view.municipality_ags, view.answers.get("zustaendigkeit.gemeinden") or ())
 
-
     def go_to(step: str) -> None:
         """Open another step (kept in the address, so a reload or a link lands there)."""
         state[f"fb_step_{qid}"] = step
         st.query_params["schritt"] = step
-
 
     def _save(key: str, base_version: int) -> None:
         """Save one answer as typed, against the version it was shown at; a wrong value stays typed with its message."""
@@ -94,10 +91,8 @@ def questionnaire() -> None:
             if saved.changed:
                 state[SAVED] = True
 
-
     def _autosave(key: str) -> None:
         _save(key, synced.get(key, view.version))
-
 
     def _keep_mine() -> None:
         conflict = state.get(CONFLICT)
@@ -105,14 +100,12 @@ def questionnaire() -> None:
             for key in conflict["keys"]:
                 _save(key, conflict["exc"].current_version)
 
-
     def _take_theirs() -> None:
         conflict = state.pop(CONFLICT, None)
         if conflict:
             for key in conflict["keys"]:
                 unsaved.pop(key, None)
                 errors.pop(key, None)
-
 
     def _submit(reviewed_version: int) -> None:
         try:
@@ -124,7 +117,6 @@ def questionnaire() -> None:
             state[f"fb_submit_problem_{qid}"] = str(exc)
         else:
             state[f"fb_submitted_{qid}"] = submission.number
-
 
     # ---- header -------------------------------------------------------------------------------------------------------
     st.title(md(view.product.name))
@@ -164,12 +156,10 @@ def questionnaire() -> None:
                 for text in texts:
                     st.markdown(f"- **{md(where)}:** {md(text)}")
 
-
     def _downloads() -> None:
         """Offer the configuration PDF and the JSON export (the latest submission, else the draft)."""
         configuration_downloads(actor, qid, name=("Konfiguration", view.municipality_ags, view.product.id), key=f"fb_{qid}",
                                 json_label="Export für KISA (JSON)")
-
 
     # ---- read-only: submitted, or KISA looking at it -------------------------------------------------------------------
     if not view.editable:
@@ -199,16 +189,13 @@ def questionnaire() -> None:
 
     nav_col, body_col = st.columns([1.4, 3], gap="large")
 
-
     def _step_chosen() -> None:
         """Keep the chosen step in the address (a reload or a link lands there)."""
         st.query_params["schritt"] = state[f"fb_step_{qid}"]
 
-
     def _step_label(key: str) -> str:
         """The step's number and short name. It never changes: Streamlit keeps a radio's choice by its label."""
         return f"{step_keys.index(key) + 1}. {NAV_TITLES.get(key, key)}"
-
 
     def _step_caption(key: str) -> str:
         """What is open in the step (its caption in the step list, which may change)."""
