@@ -36,12 +36,12 @@ def _own_cart(session: Session, actor: Actor, *, lock: bool = False) -> Cart:
 
 def open_orders(session: Session, municipality_id: int) -> dict[str, OrderedProductState]:
     """Return the products the municipality has ordered and not cancelled, with their state."""
-    rows = session.exec(
-        select(OrderedProduct).where(
+    rows = session.exec(  # two columns, not the rows: a big municipality has hundreds (issue #8)
+        select(OrderedProduct.product_id, OrderedProduct.state).where(
             OrderedProduct.municipality_id == municipality_id, col(OrderedProduct.state).not_in(CLOSED_STATES)
         )
     ).all()
-    return {r.product_id: r.state for r in rows}
+    return {product_id: OrderedProductState(state) for product_id, state in rows}
 
 
 def why_not_orderable(product: Product, ordered: dict[str, OrderedProductState]) -> str | None:
