@@ -49,7 +49,7 @@ def assign_control(actor: Actor, item: QueueItem, staff: Mapping[int, str], *, p
             st.session_state[feedback] = ("success", f"{what} ist jetzt {names.get(chosen, '')} zugewiesen." if chosen
                                           else f"{what} ist niemandem mehr zugewiesen.")
 
-    # In the queue the label is hidden (the column says it) but still read out: there it names the row's product.
+    # In the queue the label is hidden (a card has no room for it) but still read out: there it names the row's product.
     label = "Zugewiesen an" if show_label else f"{md_label(item.product_name)} ({md_label(item.municipality_name)}) zugewiesen an"
     st.selectbox(label, options, key=key,
                  format_func=lambda i: names.get(i, "?") if i else "– niemand –", on_change=_assign,
